@@ -1,0 +1,144 @@
+"""Files → decoded text. The only module that opens inputs.
+
+Gazettes arrive as UTF-8 (with or without BOM), GB18030/GBK from government
+websites, or UTF-16 from Windows tools. Byte-order marks decide first; then
+strict UTF-8; then charset-normalizer, accepted only when the result is
+plausibly Chinese text. Anything else is an InputError naming the file.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+from .errors import InputError
+from .model import Source
+
+MAX_BYTES = 200 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ""}
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Magic numbers of formats people drop into a corpus folder by mistake.
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF file (extract its text first, e.g. with pdftotext)",
+    b"PK\x03\x04": "a ZIP container (docx/xlsx?), not plain text",
+    b"\xd0\xcf\x11\xe0": "an OLE document (doc/xls?), not plain text",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"\x7fELF": "an executable",
+}
+
+
+def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), enc.replace("-sig", "")
+            except UnicodeDecodeError as err:
+                raise InputError(path, f"starts with a {enc} byte-order mark but does not decode: {err.reason} at byte {err.start}") from err
+    for magic, what in _BINARY_MAGIC.items():
+        if raw.startswith(magic):
+            raise InputError(path, f"binary file: {what}")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_utf16(raw):
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = raw.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return text, enc
+    if raw.count(0) > len(raw) // 100:
+        raise InputError(path, "binary file: contains NUL bytes and no text encoding fits")
+    try:
+        text = raw.decode("gb18030")
+        if _plausible(text):
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is not None:
+        text = str(best)
+        if _plausible(text):
+            return text, best.encoding
+    raise InputError(path, "cannot decode: not UTF-8, UTF-16 or GB18030, and no other encoding gives readable text")
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:4000]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 8 or sample[0::2].count(0) > len(sample) // 8)
+
+
+def _plausible(text: str) -> bool:
+    """Readable text: few control or private-use characters, some letters."""
+    if not text.strip():
+        return True
+    sample = text[:20000]
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or 0xE000 <= ord(c) <= 0xF8FF or c == "\ufffd")
+    return bad <= len(sample) // 200
+
+
+def read_bytes(path: str | Path, raw: bytes) -> Source:
+    """Decode raw bytes of `path` into a Source; raises InputError."""
+    path = Path(path)
+    if not raw:
+        raise InputError(path, "empty file")
+    if len(raw) > MAX_BYTES:
+        raise InputError(path, f"too large: {len(raw):,} bytes (limit {MAX_BYTES:,})")
+    text, encoding = _decode(path, raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(path, "empty file (only whitespace)")
+    return Source(path=str(path), text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def read_file(path: str | Path) -> Source:
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise InputError(path, "is a folder; use read_corpus for folders")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(path, f"too large: {size:,} bytes (limit {MAX_BYTES:,})")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise InputError(path, f"cannot open: {err.strerror or err}") from err
+    return read_bytes(path, raw)
+
+
+def expand_inputs(paths) -> list[Path]:
+    """Files named directly, plus the files of any folder named (sorted, hidden files skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts)))
+        else:
+            out.append(p)
+    return out
+
+
+def read_corpus(paths) -> tuple[list[Source], list[InputError]]:
+    """Read every file; a bad file is reported, never stops the others."""
+    sources, errors = [], []
+    for p in expand_inputs(paths):
+        try:
+            sources.append(read_file(p))
+        except InputError as err:
+            errors.append(err)
+    return sources, errors
+
+
+def bundled_gazette() -> Path:
+    """The gazette shipped with kg (晋城市人民政府公报 2022 年第 6 期)."""
+    return Path(__file__).resolve().parent.parent / "data" / "jincheng-gazette-2022-06.txt"

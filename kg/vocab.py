@@ -29,6 +29,7 @@ class KG(DefinedNamespace):
     Department: URIRef
     County: URIRef
     Place: URIRef  # towns, cities, provinces: places that are not county-level divisions
+    Organization: URIRef
     Collective: URIRef  # 各县（市、区）人民政府, 各相关部门
     Mention: URIRef
     Build: URIRef  # a run of kg that produced the graph (a prov:Activity)

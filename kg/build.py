@@ -1,0 +1,132 @@
+"""The build: inputs → Corpus → graph files, written atomically beside each other.
+
+A failed file is reported and skipped (unless strict); the previous outputs stay intact until
+the new ones are complete, because every file is written to a temporary name and renamed.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import InputError, KGError, NoDocumentsError
+from .pipeline import Corpus
+
+EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 2, 3
+
+
+@contextmanager
+def _timed(timings: dict, stage: str):
+    t = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t
+
+
+def _serial_map(sources, corpus: Corpus):
+    from .clean import clean
+    from .nlp import extract
+    from .segment import segment
+
+    out = []
+    for src in sources:
+        with _timed(corpus.timings, "clean"):
+            cleaned = clean(src)
+        with _timed(corpus.timings, "segment"):
+            docs = segment(cleaned)
+        with _timed(corpus.timings, "nlp"):
+            mentions = [m for d in docs for m in extract(d)]
+        out.append((docs, mentions))
+    return out
+
+
+def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, cache=None,
+                 strict: bool = False) -> Corpus:
+    """Read, clean, segment, extract, link and relate a corpus (bundled gazette by default)."""
+    from .link import Linker, link
+    from .read import bundled_gazette, read_corpus
+    from .relate import relate
+
+    corpus = Corpus()
+    with _timed(corpus.timings, "read"):
+        sources, errors = read_corpus(paths or [bundled_gazette()])
+    if strict and errors:
+        raise errors[0]
+    if workers > 1 or scheduler or cache is not None:
+        from .parallel import map_sources
+
+        with _timed(corpus.timings, "map"):
+            mapped = map_sources(sources, workers=workers, scheduler=scheduler, cache=cache)
+    else:
+        mapped = _serial_map(sources, corpus)
+    for src, (docs, mentions) in zip(sources, mapped):
+        if not docs:
+            err = NoDocumentsError(src.path, "no documents found")
+            if strict:
+                raise err
+            errors.append(err)
+            continue
+        corpus.sources.append(src)
+        corpus.documents.extend(docs)
+        corpus.mentions.extend(mentions)
+    _unique_document_ids(corpus.documents)
+    corpus.errors = errors
+    with _timed(corpus.timings, "link"):
+        corpus.entities = link(corpus.mentions, corpus.documents)
+    with _timed(corpus.timings, "relate"):
+        linker = Linker.from_entities(corpus.entities)
+        corpus.measures, corpus.relations = relate(corpus.documents, corpus.mentions, corpus.entities, linker)
+    return corpus
+
+
+def _unique_document_ids(documents) -> None:
+    """Two files may hold the same 文号 (e.g. a re-issued gazette): keep ids distinct, deterministically."""
+    seen: dict[str, int] = {}
+    for doc in documents:
+        n = seen.get(doc.id, 0)
+        seen[doc.id] = n + 1
+        if n:
+            doc.id = f"{doc.id}~{n + 1}"
+
+
+def write_outputs(corpus: Corpus, out_dir: Path, formats=("ttl", "trig", "nt", "csv"), options=None) -> list[Path]:
+    from .export import export, to_oxigraph
+    from .rdf import corpus_quads
+
+    out_dir = Path(out_dir)
+    with _timed(corpus.timings, "rdf"):
+        quads = to_oxigraph(corpus_quads(corpus, options))
+    written = []
+    with _timed(corpus.timings, "write"):
+        for fmt in dict.fromkeys(("ttl", *formats)):
+            written.append(export(quads, fmt, out_dir))
+    return written
+
+
+def build_command(args) -> int:
+    from .cache import Cache
+
+    cache = None if args.no_cache or (args.workers <= 1 and not args.scheduler) else Cache()
+    options = {"workers": args.workers, "strict": args.strict, "formats": args.formats}
+    try:
+        corpus = build_corpus(args.inputs, workers=args.workers, scheduler=args.scheduler, cache=cache,
+                              strict=args.strict)
+    except InputError as err:
+        print(f"kg build: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    for err in corpus.errors:
+        print(f"skipped {err}", file=sys.stderr)
+    if not corpus.documents:
+        print("kg build: no input could be read; nothing written", file=sys.stderr)
+        return EXIT_FAILED
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    try:
+        written = write_outputs(corpus, Path(args.out), ["trig", *formats], options)
+    except KGError as err:
+        print(f"kg build: {err}", file=sys.stderr)
+        return err.exit_code
+    print(f"{len(corpus.documents)} documents, {len(corpus.entities)} entities, {len(corpus.mentions)} mentions, "
+          f"{len(corpus.measures)} measures, {len(corpus.relations)} relations")
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_SKIPPED if corpus.errors else EXIT_OK

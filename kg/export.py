@@ -1,0 +1,192 @@
+"""Quads → files, one writer per format, chosen by name. Every write is atomic.
+
+RDF formats go through Oxigraph's serialisers (fast, standard-conformant); N-Triples are
+written sorted so two builds of the same input are byte-identical. CSV and GraphML/GEXF
+are views for scripts and Gephi.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from .errors import KGError
+from .rdf import PREFIXES
+
+WRITERS: dict[str, Callable] = {}
+SUFFIX = {"ttl": "graph.ttl", "nt": "graph.nt", "nq": "graph.nq", "trig": "graph.trig",
+          "jsonld": "graph.jsonld", "csv": "", "graphml": "graph.graphml", "gexf": "graph.gexf"}
+
+
+class ExportError(KGError):
+    exit_code = 6
+
+
+def writer(name: str):
+    def register(fn):
+        WRITERS[name] = fn
+        return fn
+    return register
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+# --- rdflib terms → Oxigraph terms ----------------------------------------------------------
+
+def _ox_term(t):
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    raise ExportError(f"cannot serialise term {t!r}")
+
+
+def to_oxigraph(quads: Iterable[tuple]) -> list:
+    cache: dict = {}
+
+    def term(t):
+        v = cache.get(t)
+        if v is None:
+            v = cache[t] = _ox_term(t)
+        return v
+
+    return [ox.Quad(term(s), term(p), term(o), term(g)) for s, p, o, g in quads]
+
+
+def _triples(oxquads):
+    seen, out = set(), []
+    for q in oxquads:
+        t = ox.Triple(q.subject, q.predicate, q.object)
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def sorted_ntriples(oxquads) -> bytes:
+    """Canonical, sorted N-Triples of the union graph: the determinism check compares these bytes."""
+    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in _triples(oxquads)}
+    return "".join(sorted(lines)).encode("utf-8")
+
+
+@writer("ttl")
+def write_ttl(oxquads, out: Path):
+    atomic_write(out, ox.serialize(_triples(oxquads), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+
+@writer("nt")
+def write_nt(oxquads, out: Path):
+    atomic_write(out, sorted_ntriples(oxquads))
+
+
+@writer("nq")
+def write_nq(oxquads, out: Path):
+    lines = {f"{q} .\n" for q in oxquads}
+    atomic_write(out, "".join(sorted(lines)).encode("utf-8"))
+
+
+@writer("trig")
+def write_trig(oxquads, out: Path):
+    atomic_write(out, ox.serialize(sorted(set(oxquads), key=lambda q: (str(q.graph_name), str(q.subject))),
+                                   format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+
+
+@writer("jsonld")
+def write_jsonld(oxquads, out: Path):
+    atomic_write(out, ox.serialize(list(oxquads), format=ox.RdfFormat.JSON_LD))
+
+
+@writer("csv")
+def write_csv(oxquads, out: Path):
+    """entities.csv (one row per entity) and relations.csv (one row per relation, with evidence)."""
+    from .views import entity_rows, relation_rows
+
+    out = Path(out)
+    for name, (header, rows) in (("entities.csv", entity_rows(oxquads)), ("relations.csv", relation_rows(oxquads))):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+        atomic_write(out / name, buf.getvalue().encode("utf-8-sig"))
+
+
+@writer("graphml")
+def write_graphml(oxquads, out: Path):
+    import networkx as nx
+
+    from .views import entity_network
+
+    buf = io.BytesIO()
+    nx.write_graphml(entity_network(oxquads), buf, encoding="utf-8")
+    atomic_write(out, buf.getvalue())
+
+
+@writer("gexf")
+def write_gexf(oxquads, out: Path):
+    import networkx as nx
+
+    from .views import entity_network
+
+    buf = io.BytesIO()
+    nx.write_gexf(entity_network(oxquads), buf, encoding="utf-8")
+    atomic_write(out, buf.getvalue())
+
+
+def export(oxquads, fmt: str, out_dir: Path, out: Path | None = None) -> Path:
+    if fmt not in WRITERS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(WRITERS))}")
+    target = Path(out) if out else Path(out_dir) / SUFFIX[fmt] if SUFFIX[fmt] else Path(out_dir)
+    WRITERS[fmt](oxquads, target)
+    return target
+
+
+def load_quads(path: Path) -> list:
+    """Quads of a graph file written by kg (ttl/nt give the default graph only)."""
+    path = Path(path)
+    if not path.exists():
+        from .errors import GraphNotBuiltError
+
+        raise GraphNotBuiltError(f"{path}: no graph here; run `python build_graph.py --out {path.parent}` first")
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
+    with open(path, "rb") as fh:
+        parsed = list(ox.parse(fh, format=fmt))
+    default = ox.DefaultGraph()
+    return [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object, default) for q in parsed]
+
+
+def export_command(args) -> int:
+    graph = Path(args.graph)
+    src = graph.with_suffix(".trig") if graph.with_suffix(".trig").exists() else graph
+    quads = load_quads(src)
+    target = export(quads, args.format, graph.parent, Path(args.out) if args.out else None)
+    print(target)
+    return 0

@@ -1,0 +1,152 @@
+"""Relations between linked entities, read off one sentence at a time, each with its evidence.
+
+Rules are about structure, not names: the cue word between two mentions (依托, 与…合作,
+支持…建设), and nesting (a county or an enterprise named inside a longer name).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..model import Document, Entity, Evidence, Mention, Relation
+
+ORGS = {"Enterprise", "Institution", "Department"}
+ACTORS = {"Enterprise", "Institution"}
+BUILT = {"Project", "Institution"}
+HOSTS = {"Project", "Enterprise", "Institution"}
+
+_SENTENCE_END = re.compile(r"[。！？；]")
+# Cue between 依托 and its object: nothing but a few characters (依托晋城职业技术学院…).
+_RELY = re.compile(r"依托\s*$")
+_BUILD_VERB = re.compile(r"(?:建设|建成|组建|筹建|打造|创建|实施|推进|共建|新建|扩建|申报|运营)")
+_SUPPORT = re.compile(r"(?:支持|鼓励|推动|引导|帮助|推进)\s*$")
+_COOP = re.compile(r"合作|共建|联合|携手|协同|对接")
+_COOP_LINK = re.compile(r"^\s*(?:与|和|同|、|及|以及|联合)\s*$")
+
+
+def _sentences(text: str):
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        yield start, m.end()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _evidence(doc: Document, block, a: int, b: int) -> Evidence:
+    sa, sb = block.source_span(a, b)
+    return Evidence(doc.id, doc.source.line_of(sa), block.text[a:b].strip(), sa, sb)
+
+
+def sentence_relations(doc: Document, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:
+    """Relations stated inside the sentences of one document."""
+    by_block: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.entity and m.block >= 0:
+            by_block[m.block].append(m)
+    out: list[Relation] = []
+    for bi, ms in sorted(by_block.items()):
+        block = doc.blocks[bi]
+        text = block.text
+        ms.sort(key=lambda m: (m.block_start, -m.block_end))
+        for sa, sb in _sentences(text):
+            sent = [m for m in ms if sa <= m.block_start and m.block_end <= sb]
+            if not sent:
+                continue
+            ev = _evidence(doc, block, sa, sb)
+            out.extend(_nested(sent, entities, ev))
+            out.extend(_cued(text, sent, entities, ev))
+    return out
+
+
+def _type(entities, m):
+    e = entities.get(m.entity)
+    return e.type if e else m.label
+
+
+def _nested(sent, entities, ev):
+    """A county, enterprise or institution named inside a longer name."""
+    out = []
+    for outer in sent:
+        ot = _type(entities, outer)
+        for inner in sent:
+            if inner is outer or inner.entity == outer.entity:
+                continue
+            if not (outer.block_start <= inner.block_start and inner.block_end <= outer.block_end):
+                continue
+            if (inner.block_end - inner.block_start) >= (outer.block_end - outer.block_start):
+                continue
+            it = _type(entities, inner)
+            at_head = inner.block_start == outer.block_start
+            if it == "County" and ot in HOSTS:
+                out.append(Relation(outer.entity, "locatedIn", inner.entity, ev))
+            elif it in ACTORS and ot == "Project":
+                out.append(Relation(inner.entity, "partOfProject", outer.entity, ev))
+                if at_head:
+                    out.append(Relation(inner.entity, "builds", outer.entity, ev))
+            elif at_head and it in ACTORS and ot in ACTORS:
+                out.append(Relation(outer.entity, "subOrganizationOf", inner.entity, ev))
+    return out
+
+
+def _top_level(sent):
+    """Mentions not nested inside another mention of the sentence."""
+    return [m for m in sent if not any(o is not m and o.block_start <= m.block_start and m.block_end <= o.block_end
+                                        and (o.block_end - o.block_start) > (m.block_end - m.block_start) for o in sent)]
+
+
+def _cued(text, sent, entities, ev):
+    out = []
+    top = _top_level(sent)
+    for i, m in enumerate(top):
+        t = _type(entities, m)
+        before = text[max(0, m.block_start - 6): m.block_start]
+        later = top[i + 1:]
+        # 依托X（建设/打造）Y → Y reliesOn X
+        if _RELY.search(before) and t in ORGS | {"Project"}:
+            for y in later:
+                gap = text[m.block_end: y.block_start]
+                if _type(entities, y) in BUILT and len(gap) <= 20 and _BUILD_VERB.search(gap):
+                    out.append(Relation(y.entity, "reliesOn", m.entity, ev))
+                    break
+        # 支持X建设Y → X builds Y
+        if _SUPPORT.search(before) and t in ACTORS:
+            for y in later:
+                gap = text[m.block_end: y.block_start]
+                if _type(entities, y) in BUILT and len(gap) <= 12 and _BUILD_VERB.search(gap):
+                    out.append(Relation(m.entity, "builds", y.entity, ev))
+                    out.append(Relation(m.entity, "supports", y.entity, ev))
+                    break
+    # X与Y合作 / 联合Y / 共建: actors joined by a conjunction in a sentence about cooperation.
+    sent_text = text[sent[0].block_start: sent[-1].block_end]
+    if _COOP.search(text[max(0, sent[0].block_start - 40): sent[-1].block_end + 40]) and sent_text:
+        actors = [m for m in top if _type(entities, m) in ACTORS]
+        for a, b in zip(actors, actors[1:]):
+            if a.entity != b.entity and _COOP_LINK.match(text[a.block_end: b.block_start]):
+                x, y = sorted((a.entity, b.entity))
+                out.append(Relation(x, "cooperatesWith", y, ev))
+    return out
+
+
+def document_relations(doc: Document, mentions: list[Mention]) -> list[Relation]:
+    """The document mentions each entity it names (first mention as evidence)."""
+    first: dict[str, Mention] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        if m.entity and m.entity not in first:
+            first[m.entity] = m
+    return [Relation(f"doc:{doc.id}", "mentions", key, Evidence(doc.id, m.line, m.text, m.start, m.end))
+            for key, m in sorted(first.items())]
+
+
+def dedupe(relations: list[Relation]) -> list[Relation]:
+    """One relation per (subject, predicate, object); keep the earliest evidence."""
+    best: dict[tuple, Relation] = {}
+    for r in relations:
+        k = (r.subject, r.predicate, r.object)
+        if r.subject == r.object:
+            continue
+        cur = best.get(k)
+        if cur is None or (r.evidence and cur.evidence and (r.evidence.doc_id, r.evidence.start) < (cur.evidence.doc_id, cur.evidence.start)):
+            best[k] = r
+    return [best[k] for k in sorted(best)]
+

@@ -1,0 +1,218 @@
+"""The per-source stages (clean → segment → nlp) on several processes or a Dask cluster.
+
+`map_sources` returns, for each source in order, its documents and their mentions,
+exactly as the serial loop would. Two plans:
+
+- many sources (at least two per worker): one task per source runs documents_of and
+  mentions_of there and sends both back;
+- few sources (one big gazette): the caller segments while the workers start (each
+  builds the spaCy pipeline once), then the documents go out in chunks of similar size
+  for mentions_of, and come back with their mentions.
+
+Records cross process boundaries as pickles in which the Source is left out (its text
+would otherwise travel with every chunk); the receiving side reattaches its own copy,
+so `doc.source is source` holds in the result as in a serial run.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .cache import dumps_detached, loads_attached
+from .errors import KGError
+from .model import Document, Mention, Source
+
+Result = tuple[list[Document], list[Mention]]
+CONNECT_TIMEOUT = "10s"  # to reach a Dask scheduler
+CHUNKS_PER_WORKER = 2  # chunks per worker in the few-sources plan: evens out uneven documents
+
+
+class ParallelError(KGError):
+    """A worker process died, or the Dask scheduler could not be reached."""
+
+
+# --- what runs in a worker -------------------------------------------------------------------
+
+def _warm_worker():
+    """Build the spaCy pipeline once per worker process, before the first task arrives."""
+    try:
+        from .nlp import make_nlp
+    except ImportError:
+        return
+    make_nlp()
+
+
+def _noop():
+    return None
+
+
+class _Failure:
+    """An exception raised in a worker, carried back by class, args and attributes.
+
+    Exceptions whose __init__ takes other arguments than their message (InputError(path,
+    reason)) do not survive plain pickling; this rebuilds them without calling __init__.
+    """
+
+    def __init__(self, err: BaseException):
+        self.cls, self.args, self.attrs = type(err), err.args, dict(vars(err))
+        self.trace = "".join(traceback.format_exception(err))
+
+    def rebuild(self) -> BaseException:
+        err = self.cls.__new__(self.cls)
+        err.args = self.args
+        vars(err).update(self.attrs)
+        err.__notes__ = [f"raised in a worker process:\n{self.trace}"]
+        return err
+
+
+def _source_task(source: Source, documents_fn, mentions_fn):
+    try:
+        docs = documents_fn(source)
+        mentions = [m for d in docs for m in mentions_fn(d)]
+        return dumps_detached((docs, mentions), source)
+    except Exception as err:  # noqa: BLE001 — re-raised in the caller
+        return _Failure(err)
+
+
+def _mentions_task(source: Source, docs_data: bytes, mentions_fn):
+    try:
+        docs = loads_attached(docs_data, source)
+        per_doc = [mentions_fn(d) for d in docs]
+        return dumps_detached((docs, per_doc), source)
+    except Exception as err:  # noqa: BLE001 — re-raised in the caller
+        return _Failure(err)
+
+
+def _result(future, source: Source):
+    data = future.result()
+    if isinstance(data, _Failure):
+        raise data.rebuild()
+    return loads_attached(data, source)
+
+
+# --- serial ----------------------------------------------------------------------------------
+
+def _serial(source: Source, documents_fn, mentions_fn) -> Result:
+    docs = documents_fn(source)
+    return docs, [m for d in docs for m in mentions_fn(d)]
+
+
+# --- executors -------------------------------------------------------------------------------
+
+class _LocalPool:
+    """ProcessPoolExecutor on forkserver (spawn where there is none): no fork of a threaded parent."""
+
+    def __init__(self, workers: int):
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":
+            ctx.set_forkserver_preload(["kg.pipeline", "kg.nlp", "spacy"])  # imported once, inherited by each worker
+        self.n = workers
+        self._ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker)
+        for _ in range(workers):  # start every worker now so they warm up while the caller segments
+            self._ex.submit(_noop)
+
+    def submit(self, fn, *args):
+        return self._ex.submit(fn, *args)
+
+    def close(self):
+        self._ex.shutdown(wait=True, cancel_futures=True)
+
+
+class _DaskPool:
+    """Tasks on a Dask cluster given by address (tcp://host:port) or as a distributed.Client."""
+
+    def __init__(self, scheduler):
+        try:
+            from distributed import Client
+        except ImportError as err:
+            raise ParallelError("--scheduler needs Dask: pip install 'kg[dask]'") from err
+        if isinstance(scheduler, Client):
+            self.client, self._own = scheduler, False
+        else:
+            try:
+                self.client, self._own = Client(scheduler, timeout=CONNECT_TIMEOUT), True
+            except (OSError, TimeoutError, ValueError) as err:
+                raise ParallelError(f"cannot reach the Dask scheduler {scheduler}: {err}") from err
+        workers = self.client.scheduler_info().get("workers", {})
+        self.n = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def close(self):
+        if self._own:
+            self.client.close()
+
+
+def _chunks(docs: list[Document], parts: int) -> list[list[Document]]:
+    """Consecutive runs of documents with about equal text length (order kept)."""
+    sizes = [max(1, d.end - d.start) for d in docs]
+    target = sum(sizes) / max(1, parts)
+    out, cur, acc = [], [], 0
+    for d, n in zip(docs, sizes):
+        cur.append(d)
+        acc += n
+        if acc >= target and len(out) < parts - 1:
+            out.append(cur)
+            cur, acc = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _run(pool, sources: list[Source], documents_fn, mentions_fn) -> list[Result]:
+    if len(sources) >= CHUNKS_PER_WORKER * pool.n:
+        futures = [pool.submit(_source_task, s, documents_fn, mentions_fn) for s in sources]
+        return [_result(f, s) for f, s in zip(futures, sources)]
+    per_source = [documents_fn(s) for s in sources]  # meanwhile the workers start up
+    total = sum(max(1, d.end - d.start) for docs in per_source for d in docs) or 1
+    jobs = []  # (source index, future)
+    for i, (s, docs) in enumerate(zip(sources, per_source)):
+        share = sum(max(1, d.end - d.start) for d in docs) / total
+        parts = max(1, round(share * CHUNKS_PER_WORKER * pool.n))
+        for chunk in _chunks(docs, parts):
+            jobs.append((i, pool.submit(_mentions_task, s, dumps_detached(chunk, s), mentions_fn)))
+    results: list[Result] = [([], []) for _ in sources]
+    for i, fut in jobs:
+        docs, per_doc = _result(fut, sources[i])
+        results[i][0].extend(docs)
+        for ms in per_doc:
+            results[i][1].extend(ms)
+    return results
+
+
+def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=None, *,
+                documents_fn=None, mentions_fn=None) -> list[Result]:
+    """(documents, mentions) per source, in order; the same whatever the workers or the cache.
+
+    `workers` > 1 runs local processes; `scheduler` (address or distributed.Client) runs on
+    Dask instead. `cache` (kg.cache.Cache) skips sources already built by this pipeline
+    version. `documents_fn`/`mentions_fn` default to kg.pipeline.documents_of/mentions_of;
+    for processes they must be importable module-level functions.
+    """
+    from . import pipeline
+
+    documents_fn = documents_fn or pipeline.documents_of
+    mentions_fn = mentions_fn or pipeline.mentions_of
+    results: list[Result | None] = [cache.get(s) if cache is not None else None for s in sources]
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        todo_sources = [sources[i] for i in todo]
+        if scheduler is None and workers <= 1:
+            fresh = [_serial(s, documents_fn, mentions_fn) for s in todo_sources]
+        else:
+            pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers)
+            try:
+                fresh = _run(pool, todo_sources, documents_fn, mentions_fn)
+            except BrokenProcessPool as err:
+                raise ParallelError(f"a worker process died (out of memory?) while building {len(todo)} source(s): {err}") from err
+            finally:
+                pool.close()
+        for i, r in zip(todo, fresh):
+            results[i] = r
+            if cache is not None:
+                cache.put(sources[i], *r)
+    return results  # type: ignore[return-value]

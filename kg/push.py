@@ -13,7 +13,6 @@ GraphDB, Stardog. See docs/push.md.
 """
 from __future__ import annotations
 
-import base64
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,6 +34,16 @@ _FORMATS = {
     ".jsonld": "JSON_LD",
     ".rdf": "RDF_XML",
     ".owl": "RDF_XML",
+}
+
+
+_HINTS = {
+    401: "authentication required or refused (give --user/--password)",
+    403: "forbidden (read-only endpoint, or the user may not write?)",
+    404: "not found (is this the Graph Store endpoint, e.g. …/store or …/dataset/data?)",
+    405: "method not allowed (the endpoint does not accept PUT; is it the query endpoint?)",
+    413: "request too large (raise the store's upload limit)",
+    415: "unsupported media type (the store does not take application/n-triples)",
 }
 
 
@@ -96,27 +105,27 @@ def graph_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{sep}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def _headers(auth) -> dict[str, str]:
-    headers = {"Content-Type": N_TRIPLES}
-    if auth:
-        user, password = auth
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
-    return headers
+def _opener(endpoint: str, auth):
+    """urllib opener; with auth, HTTP Basic sent up front and Digest answered when challenged (Virtuoso)."""
+    if not auth:
+        return urllib.request.build_opener()
+    user, password = auth
+    mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
+    mgr.add_password(None, endpoint, user, password, is_authenticated=True)
+    return urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(mgr), urllib.request.HTTPDigestAuthHandler(mgr))
 
 
-def put_graph(url: str, body: bytes, auth=None, timeout: float = TIMEOUT) -> int:
+def put_graph(url: str, body: bytes, opener=None, timeout: float = TIMEOUT) -> int:
     """PUT one N-Triples body; returns the HTTP status or raises PushError."""
-    req = urllib.request.Request(url, data=body, method="PUT", headers=_headers(auth))
+    opener = opener or urllib.request.build_opener()
+    req = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": N_TRIPLES})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with opener.open(req, timeout=timeout) as resp:
             resp.read()
             return resp.status
     except urllib.error.HTTPError as err:
         detail = err.read().decode("utf-8", "replace").strip()[:_BODY_EXCERPT]
-        hint = {401: "authentication required (give --user/--password)", 403: "forbidden (read-only endpoint or wrong credentials?)",
-                404: "not found (is this the Graph Store endpoint, e.g. …/store or …/dataset/data?)",
-                405: "method not allowed (the endpoint does not accept PUT; is it the query endpoint?)"}.get(err.code, err.reason)
+        hint = _HINTS.get(err.code, err.reason)
         raise PushError(url, err.code, f"{hint}{': ' + detail if detail else ''}") from err
     except urllib.error.URLError as err:
         raise PushError(url, None, f"cannot connect: {err.reason}") from err
@@ -127,7 +136,7 @@ def put_graph(url: str, body: bytes, auth=None, timeout: float = TIMEOUT) -> int
 def push(path: str | Path, endpoint: str, auth: tuple[str, str] | None = None, *, progress=None) -> PushReport:
     """Replace each graph of the RDF file `path` in the store at `endpoint` (one PUT per graph).
 
-    `auth` is (user, password) for HTTP Basic. `progress(graph, n_triples)` is called after each PUT.
+    `auth` is (user, password) for HTTP Basic or Digest. `progress(graph, n_triples)` is called after each PUT.
     """
     import pyoxigraph as ox
 
@@ -135,9 +144,10 @@ def push(path: str | Path, endpoint: str, auth: tuple[str, str] | None = None, *
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise PushError(endpoint, None, "not an http(s) URL; give the store's Graph Store endpoint, e.g. http://localhost:7878/store")
     report = PushReport(endpoint=endpoint)
+    opener = _opener(endpoint, auth)
     for graph, triples in read_dataset(path).items():
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        put_graph(graph_url(endpoint, graph), body, auth)
+        put_graph(graph_url(endpoint, graph), body, opener)
         report.graphs[graph] = len(triples)
         if progress:
             progress(graph, len(triples))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.server
 import json
 import re
@@ -201,16 +202,29 @@ def test_push_graph_url(endpoint, graph, url):
 
 
 class _AuthStore(http.server.BaseHTTPRequestHandler):
-    """A GSP store that wants HTTP Basic user/secret and records what it was sent."""
+    """A GSP store that wants user/secret by HTTP Basic or (like Virtuoso) Digest, and records what it got."""
 
+    scheme = "Basic"
     received: list = []
+
+    def _authorised(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        if self.scheme == "Basic":
+            return header == "Basic " + base64.b64encode(b"user:secret").decode()
+        if not header.startswith("Digest "):
+            return False
+        f = urllib.request.parse_keqv_list(urllib.request.parse_http_list(header[len("Digest "):]))
+        md5 = lambda x: hashlib.md5(x.encode()).hexdigest()  # noqa: E731
+        ha1, ha2 = md5(f"user:kg:secret"), md5(f"PUT:{f['uri']}")
+        return f.get("response") == md5(f"{ha1}:{f['nonce']}:{f['nc']}:{f['cnonce']}:{f['qop']}:{ha2}")
 
     def do_PUT(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        expected = "Basic " + base64.b64encode(b"user:secret").decode()
-        if self.headers.get("Authorization") != expected:
+        if not self._authorised():
             self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="kg"')
+            challenge = 'Basic realm="kg"' if self.scheme == "Basic" else 'Digest realm="kg", nonce="n0nce", qop="auth", algorithm=MD5'
+            self.send_header("WWW-Authenticate", challenge)
+            self.send_header("Content-Length", "12")
             self.end_headers()
             self.wfile.write(b"login please")
             return
@@ -222,8 +236,9 @@ class _AuthStore(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def auth_store():
+@pytest.fixture(params=["Basic", "Digest"])
+def auth_store(request):
+    _AuthStore.scheme = request.param
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _AuthStore)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -234,13 +249,14 @@ def auth_store():
 
 
 @pytest.mark.parametrize("auth, status", [(None, 401), (("user", "wrong"), 401), (("user", "secret"), None)])
-def test_push_basic_auth(auth_store, trig, auth, status):
+def test_push_http_auth(auth_store, trig, auth, status):
     if status is None:
         report = push(trig, auth_store, auth)
         assert len(_AuthStore.received) == 4 == len(report.graphs)
         assert {ct for _, ct, _ in _AuthStore.received} == {"application/n-triples"}
+        assert sum(body.count(b"\n") for _, _, body in _AuthStore.received) == report.triples
     else:
-        with pytest.raises(PushError, match="authentication required.*login please") as info:
+        with pytest.raises(PushError, match="HTTP 401: authentication required or refused") as info:
             push(trig, auth_store, auth)
         assert info.value.status == status
 

@@ -1,0 +1,417 @@
+"""Projects: named undertakings to be built or carried out (…项目, …工程, parks, sidings, mines).
+
+A project name has no fixed vocabulary, but it has a fixed shape: a head noun at the right
+(项目, 工程, 专用线, 产业园, 平台 …, or a capacity such as 400万吨/年矿井及其配套选煤厂) and a left
+edge that is punctuation, a list separator or a verb of building:
+
+    重点建设|晋城三赢精密电子有限公司年产2亿个搭载高阶镜头相机模组制程工程项目|、|晋城…项目
+    依托|晋钢智造科技产业园|和|晋钢机电装备产业园
+    专栏 item: |东大郑庄铁路专用线|，总投资24亿元。
+
+`find_projects` finds heads with one regex, walks left to the clause boundary, cuts after the
+last verb of building, and then asks for evidence that the name is specific rather than a kind
+of thing (一批智慧矿山示范项目, 等项目): a place or organisation inside it, a quantity, a quoted
+name, a verb of building right before it, a list position, or sheer length. Two list shapes get
+their own rules: quoted titles after a programme word (科技重大专项“…”“…”) and counted
+coordinations (沁水蜂蜜、陵川中药材…五个现代农业科技产业园 → five parks, each name in kb_id_).
+
+The words live in patterns/projects.tsv; the regexes below say what each rule fixes. The spaCy
+component `kg_projects` runs after the organisation and place components and uses their spans
+in doc.spans["kg"] as evidence; nested entities stay separate spans.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import lexicon
+from .policies import add_spans
+
+LABEL = "Project"
+PATTERNS = Path(__file__).parent / "patterns" / "projects.tsv"
+
+# Characters that end a name on its left: clause punctuation, brackets, quotes, line breaks.
+BOUNDARY = frozenset("，,。；;：:、！？!?\n\r\t（）()《》<>【】[]“”\"‘’…—·+＋")
+# What a quoted modifier may not contain (“互联网+”…平台 keeps its quote).
+INNER_STOP = frozenset("，,。；;：:！？!?\n")
+# After a strong head: punctuation (or the end) means the head closes the name.
+FOLLOW_PUNCT = frozenset("，,。；;：:、！？!?\n（()）”》 ")
+# A capacity is itself a head for mines and coal preparation plants; 万吨/年以上 (a category
+# line in a 专栏) does not match because the plant word must follow the capacity directly.
+CAPACITY = r"\d+(?:\.\d+)?\s*万?吨\s*/\s*年\s*(?:(?:矿井|煤矿)(?:及其?配套选煤厂|配套选煤厂|建设)?|选煤厂)"
+# A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
+BOX_TITLE = re.compile(r"专栏\s*[\d一二三四五六七八九十]+")
+# List numbering at the start of a name: （1）, 2., 三、
+NUMBERING = re.compile(r"\s*(?:[（(]\d{1,2}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)\s*")
+# A counted kind: 10个市级非遗项目, 3个国家级康养基地, 一组户外休闲运动项目.
+COUNTED_KIND = re.compile(r"^(?:\d+|[一二两三四五六七八九十百]+)(?:个|组|批|类|项|座|家|大)")
+# Counted coordination: …和泽州生猪小杂粮|五个|现代农业科技产业园.
+COUNT = re.compile(r"(?P<num>[两二三四五六七八九十]|\d{1,2})(?:个|大)")
+COUNT_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+# Separators inside a counted coordination.
+LIST_SEP = re.compile(r"、|以及|和|及|与")
+# A quoted title; names of programmes are quoted after 专项/项目 (…重大专项“煤层气…技术”).
+QUOTE = re.compile(r"“(?P<q>[^“”\n。；，]{4,40})”")
+QUOTE_CATEGORY_BEFORE = re.compile(r"(?:专项|项目|工程|课题|计划)\s*$")
+QUOTE_CATEGORY_AFTER = re.compile(r"\s*等(?:主要|重点|重大)?(?:项目|工程|专项|课题)")
+# Evidence that a name is specific: digits (年产2亿个, 3#), Latin letters (5G), quotes.
+SPECIFIC_CHARS = re.compile(r"[0-9０-９A-Za-z“”#＃]")
+# 3#、15#煤: a list of numbers inside one name, not two names.
+NUMBERED_LIST = re.compile(r"(?<=[0-9#＃号])、(?=[0-9])")
+# Organisation words that let a project name begin with a coordination of owners
+# (晋控装备集团天源、晋丰、金象公司气化升级改造项目).
+OWNER_WORD = re.compile(r"公司|集团|厂|矿")
+
+# 机器人等核心项目: 等 inside a "name" lists kinds of things (but 等级 is a word).
+LISTED_KINDS = re.compile(r"等(?!级)")
+
+MAX_NAME = 60  # characters: longer "names" are clauses
+SHORT_NAME = 4  # a shorter modifier needs a place, organisation or number to name one thing
+LONG_NAME = 10  # a modifier this long names one thing even without other evidence
+
+
+@dataclass(frozen=True)
+class Found:
+    """A project name in a text: the span [start, end) and the full name it stands for."""
+
+    start: int
+    end: int
+    text: str
+    name: str  # equals text except for expanded coordinations (沁水蜂蜜 → 沁水蜂蜜现代农业科技产业园)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Compiled rules from patterns/projects.tsv."""
+
+    heads: re.Pattern  # all heads and capacities; groups cap / strong / zone / named
+    triggers: re.Pattern  # triggers and cut words: a name starts after the last one
+    verb_triggers: frozenset  # triggers that are verbs of building (evidence of an undertaking)
+    internal: frozenset  # verbs that may end a name right before its head
+    verbs: re.Pattern  # triggers proper (no cut words): before a head they make a verb phrase
+    kind_words: frozenset  # 文化, 康养: a zone named only by one of these is a kind of zone
+    lead: re.Pattern
+    prep: frozenset
+    generic: re.Pattern
+    generic_inside: re.Pattern
+    before_head: re.Pattern
+    follow: re.Pattern
+    not_follow: re.Pattern
+    tail: re.Pattern  # head words for counted coordinations
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(path: str = str(PATTERNS)) -> Lexicon:
+    """Read patterns/projects.tsv (kind<TAB>term<TAB>why) and compile the rules."""
+    words: dict[str, list[str]] = {}
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, term = line.split("\t")[:2]
+        words.setdefault(kind, []).append(term)
+    strong = words["head"] + ["工程项目"]  # 制程工程项目: one head, not 工程 + a stray 项目
+    heads = re.compile(
+        f"(?P<cap>{CAPACITY})|(?P<strong>{_alt(strong)})|(?P<zone>{_alt(words['zone'])})"
+        f"|(?P<named>{_alt(words['named'])})"
+    )
+    triggers = words["trigger"]
+    return Lexicon(
+        heads=heads,
+        triggers=re.compile(_alt(triggers + words["cut"])),
+        verb_triggers=frozenset(t for t in triggers if len(t) > 1),
+        internal=frozenset(words["internal"]),
+        verbs=re.compile(f"(?:{_alt(triggers)})$"),
+        kind_words=frozenset(words["kind_word"]),
+        lead=re.compile(f"(?:{_alt(words['lead'])})+"),  # used with .match(text, pos)
+        prep=frozenset(words["prep"]),
+        generic=re.compile(f"^(?:{_alt(words['generic'])})"),
+        generic_inside=re.compile(_alt(words["generic_inside"])),
+        before_head=re.compile(f"(?:{_alt(words['before_head'])})$"),
+        follow=re.compile(f"(?:{_alt(words['follow'])})"),
+        not_follow=re.compile(f"(?:{_alt(words['not_follow'])})"),
+        tail=re.compile(f"[\u4e00-\u9fff]{{0,16}}?(?:{_alt(words['head'] + words['zone'] + words['named'])})"),
+    )
+
+
+class _Known:
+    """Spans other components found (organisations, places), for evidence and protection."""
+
+    def __init__(self, spans):
+        self.spans = sorted((s, e, label) for s, e, label in spans)
+        self.starts = [s for s, _, _ in self.spans]
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Known spans that overlap [start, end)."""
+        i = max(0, bisect_left(self.starts, start) - 8)
+        return [k for k in self.spans[i:] if k[0] < end and k[1] > start and k[0] < end]
+
+    def covers(self, pos: int) -> bool:
+        return any(s < pos < e for s, e, _ in self.inside(pos - 1, pos + 1))
+
+
+def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[Found]:
+    """Project names in `text`, in text order.
+
+    `known` holds (start, end, label) spans already recognised (Enterprise, Place, …); they
+    count as evidence that a name is specific and triggers inside them are ignored.
+    """
+    lex = lexicon or load_lexicon()
+    kn = _Known(known)
+    found: list[Found] = []
+    taken: list[tuple[int, int]] = []
+    found += _quoted(text, taken)
+    found += _counted(text, lex, taken)
+    found += _headed(text, lex, kn, taken)
+    found.sort(key=lambda f: (f.start, f.end))
+    return found
+
+
+def _overlaps(taken, start, end) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def _quoted(text: str, taken: list) -> list[Found]:
+    """Quoted titles in a run after a programme word: 山西省科技重大专项“A”“B”，…“C”等主要项目."""
+    out = []
+    quotes = list(QUOTE.finditer(text))
+    i = 0
+    while i < len(quotes):
+        j = i
+        while j + 1 < len(quotes) and quotes[j + 1].start() - quotes[j].end() <= 1 and \
+                text[quotes[j].end():quotes[j + 1].start()] in ("", "、"):
+            j += 1
+        run = quotes[i:j + 1]
+        before = text[max(0, run[0].start() - 8):run[0].start()]
+        if QUOTE_CATEGORY_BEFORE.search(before) or QUOTE_CATEGORY_AFTER.match(text, run[-1].end()):
+            for q in run:
+                s, e = q.span("q")
+                out.append(Found(s, e, text[s:e], text[s:e]))
+                taken.append(q.span())
+        i = j + 1
+    return out
+
+
+def _counted(text: str, lex: Lexicon, taken: list) -> list[Found]:
+    """A counted coordination expands to one project per item: A、B和C三个X产业园."""
+    out = []
+    for m in COUNT.finditer(text):
+        tail = lex.tail.match(text, m.end())
+        if tail is None:
+            continue
+        num = m.group("num")
+        n = int(num) if num.isdigit() else COUNT_VALUE[num]
+        start = m.start()
+        while start > 0 and text[start - 1] not in BOUNDARY - {"、"} and m.start() - start < 120:
+            start -= 1
+        items_text = text[start:m.start()]
+        cut = _last_trigger_end(items_text, lex)
+        items = []
+        pos = start + cut
+        for part in LIST_SEP.split(text[pos:m.start()]):
+            s = text.index(part, pos) if part else pos
+            items.append((s, s + len(part)))
+            pos = s + len(part)
+        if len(items) != n or any(not 2 <= e - s <= 12 for s, e in items):
+            continue
+        if _overlaps(taken, items[0][0], tail.end()):
+            continue
+        for s, e in items:
+            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0)))
+        taken.append((items[0][0], tail.end()))
+    return out
+
+
+def _last_trigger_end(region: str, lex: Lexicon, known: _Known | None = None, offset: int = 0) -> int:
+    """Offset in `region` after the last verb of building that leaves ≥2 characters of name."""
+    best = 0
+    for t in lex.triggers.finditer(region):
+        if t.end() > len(region) - 2:
+            continue
+        if known is not None and known.covers(offset + t.start()):
+            continue  # 建设 inside a known organisation or place name
+        best = t.end()
+    return best
+
+
+def _region_start(text: str, head_start: int, floor: int) -> int:
+    """Walk left from a head to the clause boundary, stepping over name-internal punctuation."""
+    i = head_start
+    limit = max(floor, head_start - MAX_NAME)
+    while i > limit:
+        c = text[i - 1]
+        if c in "）)":  # 下组煤水平延伸（配采）项目: a short aside inside the name
+            j = max(text.rfind("（", limit, i - 1), text.rfind("(", limit, i - 1))
+            inner = text[j + 1:i - 1] if j >= 0 else ""
+            if j > limit and 0 < len(inner) <= 6 and not BOUNDARY.intersection(inner) and \
+                    text[j - 1] not in BOUNDARY:
+                i = j
+                continue
+            break
+        if c == "”":  # 构建“非常规天然气”质量认定…平台: a quoted modifier inside the name
+            j = text.rfind("“", limit, i - 1)
+            inner = text[j + 1:i - 1] if j >= 0 else ""
+            if j >= 0 and 0 < len(inner) <= 14 and not INNER_STOP.intersection(inner) and \
+                    i < head_start:
+                i = j
+                continue
+            break
+        if c == "、" and NUMBERED_LIST.match(text, i - 1):
+            i -= 1
+            continue
+        if c in BOUNDARY:
+            break
+        i -= 1
+    return i
+
+
+def _headed(text: str, lex: Lexicon, kn: _Known, taken: list) -> list[Found]:
+    out = []
+    floor = 0  # every head closes the region of the next one
+    for m in lex.heads.finditer(text):
+        kind = m.lastgroup
+        hs, he = m.span()
+        if _overlaps(taken, hs, he):
+            floor = max(floor, he)
+            continue
+        after = text[he:he + 6]
+        if kind == "strong" and not _follows(after, lex):
+            if m.group(0).endswith("项目") and len(m.group(0)) > 2 and _follows("项目", lex):
+                he -= 2  # 优质粮食工程项目新技术试验示范: the 工程 is the name
+            else:
+                floor = max(floor, he)
+                continue
+        if kind in ("zone", "named") and lex.not_follow.match(after):
+            floor = max(floor, he)
+            continue
+        if kind == "cap":
+            # the name runs up to the capacity; the capacity and plant words are its head
+            pass
+        start = _region_start(text, hs, floor)
+        floor = he
+        f = _accept(text, start, hs, he, kind, lex, kn)
+        if f is None:
+            continue
+        # 晋控装备集团天源、晋丰、金象公司…项目: owners listed before one project
+        if text[f.start - 1:f.start] == "、" and OWNER_WORD.search(text, f.start, hs):
+            f = _with_owners(text, f, hs, lex, kn) or f
+        out.append(f)
+        taken.append((f.start, f.end))
+    return out
+
+
+def _follows(after: str, lex: Lexicon) -> bool:
+    return not after or after[0] in FOLLOW_PUNCT or bool(lex.follow.match(after))
+
+
+def _place_at(text: str, i: int) -> bool:
+    """An official division name (晋城市, 山西省) opens the name at i.
+
+    Bare forms (高平, 南阳) are too ambiguous here (中西医, 卧龙湾); the place component marks
+    the ones that do name a place, and those arrive as known spans.
+    """
+    name = lexicon.place_at(text, i)
+    return any(d.name == name and not d.generic for d in lexicon.division_index().get(name, ()))
+
+
+def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None:
+    """Cut the region after its last trigger and keep the name if it is specific."""
+    region = text[start:hs]
+    if BOX_TITLE.match(region):
+        return None
+    cut = _last_trigger_end(region, lex, kn, start)
+    trigger = ""
+    if cut:
+        t = [t for t in lex.triggers.finditer(region) if t.end() == cut]
+        trigger = t[-1].group(0) if t else ""
+    tail = lex.verbs.search(region)
+    if tail and tail.group(0) not in lex.internal:
+        return None  # 以实验室为平台, 积极推进项目: a verb or preposition + head is no name
+    ns = start + cut
+    for strip in (NUMBERING, lex.lead):
+        m = strip.match(text, ns, hs)
+        if m:
+            ns = m.end()
+    while ns < hs and text[ns].isspace():
+        ns += 1
+    modifier = text[ns:hs]
+    if len(modifier.strip()) < 2 or he - ns > MAX_NAME:
+        return None
+    if lex.generic.match(modifier) or lex.before_head.search(modifier) or LISTED_KINDS.search(modifier) \
+            or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier):
+        return None
+    name = text[ns:he]
+    specific = (
+        SPECIFIC_CHARS.search(name) is not None
+        or any(label != LABEL for _, _, label in kn.inside(ns, hs))
+        or _place_at(text, ns)
+    )
+    if not specific:
+        # 园区/平台/基地, 创新项目 and 文化产业园 are kinds unless a place, firm or number names them;
+        # a short proper name makes a zone (丹河新区) but not a project (基金项目)
+        if kind == "named" or (kind == "zone" and modifier in lex.kind_words) or \
+                (kind != "zone" and len(modifier) < SHORT_NAME):
+            return None
+    if kind == "strong" and not specific:
+        before = text[ns - 1:ns] if ns else "\n"
+        listed = before in "\n。；;：:、" or ns == 0
+        if not (trigger in lex.verb_triggers or listed or len(modifier) >= LONG_NAME):
+            return None
+    return Found(ns, he, name, name)
+
+
+def _with_owners(text: str, f: Found, hs: int, lex: Lexicon, kn: _Known) -> Found | None:
+    """Extend a project back over short 、-separated owner names that have no head of their own."""
+    i = f.start
+    while i > 0 and text[i - 1] == "、":
+        j = i - 1
+        while j > 0 and text[j - 1] not in BOUNDARY:
+            j -= 1
+        item = text[j:i - 1]
+        if not 1 <= len(item) <= 10 or lex.heads.search(item):
+            break
+        i = j
+    if i == f.start:
+        return None
+    cut = _last_trigger_end(text[i:f.start], lex, kn, i)
+    ns = i + cut
+    return Found(ns, f.end, text[ns:f.end], text[ns:f.end])
+
+
+class ProjectRecognizer:
+    """spaCy component: project names as "Project" spans in doc.spans[span_key]."""
+
+    def __init__(self, span_key: str = "kg", patterns: str | Path = PATTERNS):
+        self.span_key = span_key
+        self.lexicon = load_lexicon(str(patterns))
+
+    def __call__(self, doc: Doc) -> Doc:
+        known = []
+        if self.span_key in doc.spans:
+            known = [(s.start_char, s.end_char, s.label_) for s in doc.spans[self.span_key]]
+        spans = []
+        for f in find_projects(doc.text, known, self.lexicon):
+            span = doc.char_span(f.start, f.end, label=LABEL,
+                                 kb_id=f.name if f.name != f.text else "", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        add_spans(doc, self.span_key, spans)
+        return doc
+
+
+@Language.factory(
+    "kg_projects",
+    default_config={"span_key": "kg", "patterns": str(PATTERNS)},
+    assigns=["doc.spans"],
+)
+def make_project_recognizer(nlp: Language, name: str, span_key: str, patterns: str) -> ProjectRecognizer:
+    return ProjectRecognizer(span_key, patterns)

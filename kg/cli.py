@@ -93,6 +93,10 @@ def _add_query(sub):
     p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv"])
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--list", action="store_true", help="list the named queries")
+    p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
+                   help="query engine (auto: Oxigraph above ~50k triples)")
+    p.add_argument("--store", default=None, metavar="DIR",
+                   help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_query)
 
 
@@ -107,6 +111,10 @@ def _add_ask(sub):
     p.add_argument("question")
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv"])
+    p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
+                   help="query engine (auto: Oxigraph above ~50k triples)")
+    p.add_argument("--store", default=None, metavar="DIR",
+                   help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_ask)
 
 
@@ -123,6 +131,10 @@ def _add_serve(sub):
     p.add_argument("--port", type=int, default=3030)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
     p.add_argument("--max-rows", type=int, default=10000)
+    p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
+                   help="query engine (auto: Oxigraph above ~50k triples)")
+    p.add_argument("--store", default=None, metavar="DIR",
+                   help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -136,6 +148,10 @@ def _add_stats(sub):
     p = sub.add_parser("stats", help="counts per class and property; departments ranked by centrality")
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--top", type=int, default=15)
+    p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
+                   help="query engine (auto: Oxigraph above ~50k triples)")
+    p.add_argument("--store", default=None, metavar="DIR",
+                   help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_stats)
 
 
@@ -153,6 +169,8 @@ def _add_viz(sub):
     p.add_argument("--out", default="viz")
     p.add_argument("--focus", default=None, help="entity name or alias for a focus page")
     p.add_argument("--depth", type=int, default=1)
+    p.add_argument("--top", type=int, default=30,
+                   help="also write focus pages for the N most connected entities (default: %(default)s)")
     p.set_defaults(func=cmd_viz)
 
 

@@ -1,0 +1,146 @@
+"""Graph loading: rdflib's memory store for small graphs, Oxigraph for large or persistent ones.
+
+rdflib's SPARQL engine is pure Python and slow on GROUP BY over big graphs, so above
+`OXIGRAPH_THRESHOLD` triples `engine="auto"` loads the file into Oxigraph (Rust) and wraps it
+as an rdflib `Dataset` through oxrdflib: callers keep using `graph.query(...)` either way.
+A persistent store (`persist_dir`) is loaded once and reopened in well under a second.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import rdflib
+
+from .errors import GraphNotBuiltError, InputError
+
+ENGINES = ("auto", "rdflib", "oxigraph")
+OXIGRAPH_THRESHOLD = 50_000  # triples; above this rdflib's GROUP BY takes seconds
+_BYTES_PER_TRIPLE = 80  # rough size of one triple in Turtle/N-Triples, to estimate before parsing
+
+# file suffix → (rdflib format, pyoxigraph format name)
+FORMATS = {
+    ".ttl": ("turtle", "TURTLE"),
+    ".nt": ("nt", "N_TRIPLES"),
+    ".nq": ("nquads", "N_QUADS"),
+    ".trig": ("trig", "TRIG"),
+    ".jsonld": ("json-ld", "JSON_LD"),
+    ".rdf": ("xml", "RDF_XML"),
+    ".owl": ("xml", "RDF_XML"),
+    ".n3": ("n3", "N3"),
+}
+QUAD_SUFFIXES = (".nq", ".trig")
+_STAMP = "kg-source.json"  # in a persistent store: which file (and which bytes) it holds
+
+
+def _format_of(path: Path) -> tuple[str, str]:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(path, f"unknown RDF file type {path.suffix!r}; "
+                               f"expected one of {', '.join(sorted(FORMATS))}") from None
+
+
+def _check(path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise GraphNotBuiltError(f"{path}: no graph there; build it first with `kg build --out {path.parent}`")
+    if path.is_dir():
+        raise InputError(path, "is a folder; give the graph file (e.g. out/graph.ttl)")
+    return path
+
+
+def choose_engine(path, engine: str = "auto") -> str:
+    """'rdflib' or 'oxigraph' for this file: auto picks Oxigraph above ~50k triples (by file size)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: expected one of {', '.join(ENGINES)}")
+    if engine != "auto":
+        return engine
+    size = Path(path).stat().st_size
+    return "oxigraph" if size / _BYTES_PER_TRIPLE > OXIGRAPH_THRESHOLD else "rdflib"
+
+
+def open_graph(path, engine: str = "auto", persist_dir=None, read_only: bool = False) -> rdflib.Graph:
+    """Load an RDF file for querying.
+
+    engine: "rdflib" (memory), "oxigraph", or "auto" (Oxigraph when large). With `persist_dir`
+    the graph lives in an on-disk Oxigraph store, reloaded only when the file changed.
+    Named graphs (TriG, N-Quads) are queried as their union.
+    """
+    path = _check(path)
+    fmt, _ = _format_of(path)
+    if persist_dir is not None:
+        return _wrap(open_store(persist_dir, path, read_only=read_only))
+    if choose_engine(path, engine) == "oxigraph":
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        _load_into(store, path)
+        return _wrap(store)
+    graph = rdflib.Dataset(default_union=True) if path.suffix.lower() in QUAD_SUFFIXES else rdflib.Graph()
+    try:
+        graph.parse(str(path), format=fmt)
+    except Exception as err:  # rdflib raises many parser-specific types
+        raise InputError(path, f"not valid {fmt}: {err}") from err
+    return graph
+
+
+def _load_into(store, path: Path) -> None:
+    import pyoxigraph as ox
+
+    fmt = getattr(ox.RdfFormat, _format_of(path)[1])
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError, OSError) as err:
+        raise InputError(path, f"not valid {fmt.name}: {err}") from err
+
+
+def _fingerprint(path: Path) -> dict:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return {"file": str(path.resolve()), "sha256": h.hexdigest()}
+
+
+def open_store(persist_dir, source=None, read_only: bool = False):
+    """An on-disk pyoxigraph Store in `persist_dir`, (re)loaded from `source` when its bytes changed.
+
+    Returns the pyoxigraph Store; `open_graph(..., persist_dir=…)` wraps it for rdflib.
+    `read_only=True` lets several processes (the server's workers) share one store.
+    """
+    import pyoxigraph as ox
+
+    persist_dir = Path(persist_dir)
+    stamp_file = persist_dir / _STAMP
+    if source is not None:
+        source = _check(source)
+        want = _fingerprint(source)
+        have = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
+        if have != want:
+            if persist_dir.exists():
+                shutil.rmtree(persist_dir)
+            persist_dir.mkdir(parents=True)
+            store = ox.Store(str(persist_dir))
+            _load_into(store, source)
+            store.flush()
+            stamp_file.write_text(json.dumps(want))
+            if not read_only:
+                return store
+            del store
+    elif not persist_dir.exists():
+        raise GraphNotBuiltError(f"{persist_dir}: no store there")
+    return ox.Store.read_only(str(persist_dir)) if read_only else ox.Store(str(persist_dir))
+
+
+def _wrap(store) -> rdflib.Dataset:
+    """An rdflib Dataset over a pyoxigraph Store: queries run in Oxigraph over the union graph."""
+    from oxrdflib.store import OxigraphStore
+
+    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
+
+
+def is_oxigraph(graph) -> bool:
+    return type(graph.store).__name__ == "OxigraphStore"

@@ -1,0 +1,739 @@
+"""Graph → interactive pages that staff open from disk, with no network and no server.
+
+pyvis holds the node and edge lists (the builders return `pyvis.network.Network` objects, so callers
+can adjust them), but pages are rendered with our own template: pyvis's template links bootstrap
+from a CDN in every mode, vis-network's CSS in "local" mode, and tom-select for its menus
+(pyvis #228/#229). We inline vis-network's JavaScript from pyvis's bundled copy, write the few CSS
+rules the tooltip needs, and add our own search box and type filter in a few lines of inline JS.
+
+Speed: vis-network's physics needed ~30 s to settle 500 nodes; with positions computed here and
+physics off, pages draw at once. Nodes go into `net.nodes` in bulk (pyvis's `add_node` checks a
+list for duplicates, which is quadratic). Positions come from `layout`: one force layout per
+connected component (networkx's `spring_layout` needs scipy from 500 nodes on, and its dense
+version took 7 s for 2,000 nodes; ours is vectorised numpy), components packed in rows.
+
+Safety: names come from the documents. Labels are drawn on a canvas (plain text), tooltips and
+panels are built as DOM elements with `textContent`, and JSON in the page escapes `<`, `>`, `&`.
+
+Pages written by `write_pages` (default folder viz/):
+  index.html           links to every page
+  overview.html        every entity and measure
+  departments.html     departments' co-responsibility: edge weight = measures they share
+  county-<code>.html   one per county: what is located there (kg:locatedIn, transitively)
+  focus-<key>.html     one node and its neighbourhood, for the `top` most connected entities and
+                       each name asked for; double-clicking a node in any page opens its focus page
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, SKOS
+
+from .errors import GraphNotBuiltError, KGError
+from .vocab import ITSRDF, KG
+
+# node type → (colour, vis-network shape, legend glyph, Chinese name); the order is the legend's
+NODE_STYLE = {
+    "Department": ("#2f6fba", "dot", "●", "部门"),
+    "County": ("#2ca02c", "square", "■", "县（市、区）"),
+    "Enterprise": ("#e8780c", "diamond", "◆", "企业"),
+    "Institution": ("#8e5cc2", "triangle", "▲", "机构"),
+    "Project": ("#d62728", "star", "★", "项目"),
+    "Collective": ("#8c564b", "triangleDown", "▼", "集体"),
+    "Place": ("#17a2b8", "hexagon", "⬢", "地点"),
+    "CitedDocument": ("#7f7f7f", "square", "■", "引用文件"),
+    "Measure": ("#b5b82a", "dot", "●", "措施"),
+}
+ENTITY_TYPES = tuple(t for t in NODE_STYLE if t != "Measure")
+
+# relation property → (short name, Chinese label); cooperatesWith is drawn without an arrow
+RELATIONS = {
+    KG.reliesOn: ("reliesOn", "依托"),
+    KG.cooperatesWith: ("cooperatesWith", "合作"),
+    KG.supports: ("supports", "支持"),
+    KG.builds: ("builds", "建设"),
+    KG.locatedIn: ("locatedIn", "位于"),
+    ORG.subOrganizationOf: ("subOrganizationOf", "隶属"),
+    KG.partOfProject: ("partOfProject", "属于项目"),
+}
+MEASURE_LINKS = {KG.responsibleUnit: ("responsibleUnit", "责任单位"), KG.ledBy: ("ledBy", "牵头单位")}
+SYMMETRIC = {"cooperatesWith"}
+RELATION_ZH = {name: zh for name, zh in [*RELATIONS.values(), *MEASURE_LINKS.values()]}
+
+FONT_FACE = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif"
+MAX_LABEL = 16  # characters of a name drawn on the canvas; the tooltip has the full name
+MAX_DOCS = 6  # documents listed in a tooltip
+BIG, BLOCK = 2500, 1024  # layout: component size where iterations start to shrink; rows per block
+
+
+class EntityNotFoundError(KGError):
+    """A focus name that matches no entity's name or alias."""
+
+    exit_code = 6
+
+
+# --- graph → networkx --------------------------------------------------------------------------
+
+def load_graph(path) -> Graph:
+    """Parse a built graph file; the format follows the extension (ttl, nt, trig, jsonld …)."""
+    p = Path(path)
+    if not p.is_file():
+        raise GraphNotBuiltError(f"{p}: no graph there; run `kg build` first")
+    g = Graph()
+    g.parse(p)
+    return g
+
+
+def _text(g: Graph, node, prop) -> str | None:
+    """One literal value, preferring @zh, then untagged, then any; deterministic."""
+    values = [v for v in g.objects(node, prop) if isinstance(v, Literal)]
+    if not values:
+        return None
+    return str(min(values, key=lambda v: ({"zh": 0, None: 1}.get(v.language, 2), str(v))))
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _local(iri) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def graph_to_networkx(g: Graph) -> nx.Graph:
+    """Entities and measures as an undirected graph, with what the pages show on hover.
+
+    Node keys are IRIs (str). Node attributes: type, label, aliases, documents (display names),
+    quote, line, document (where the quote is), admin_code (counties). Edge attributes: relations
+    (list of {name, source, target}), weight (their number), quote/line/document of one piece of
+    evidence. Nodes and edges are added in sorted order so layouts and pages are reproducible.
+    """
+    kinds: dict[URIRef, str] = {}
+    for kind in NODE_STYLE:  # the first type in NODE_STYLE wins for a node typed twice
+        for s in g.subjects(RDF.type, KG[kind]):
+            if isinstance(s, URIRef):
+                kinds.setdefault(s, kind)
+
+    doc_names: dict = {}
+
+    def doc_name(d) -> str:
+        if d not in doc_names:
+            number = _text(g, d, KG.documentNumber)
+            title = _text(g, d, DCTERMS.title)
+            doc_names[d] = " ".join(x for x in (number, title) if x) or _local(d)
+        return doc_names[d]
+
+    def doc_order(d):
+        return (_int(g.value(d, KG.startLine)) or 0, str(d))
+
+    documents: dict[URIRef, set] = defaultdict(set)
+    evidence: dict[URIRef, list] = defaultdict(list)  # node → [(rank, doc order, line, quote, doc)]
+    for m, e in g.subject_objects(ITSRDF.taIdentRef):
+        if e in kinds:
+            d = g.value(m, KG.inDocument)
+            if d is not None:
+                documents[e].add(d)
+            anchor = _text(g, m, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf"))
+            if anchor:
+                evidence[e].append((2, doc_order(d) if d else (0, ""), _int(g.value(m, KG.line)) or 0, anchor, d))
+
+    # relation evidence: (s, name, o) → best (doc order, line, quote, doc)
+    statements: dict[tuple, tuple] = {}
+    for st in g.subjects(RDF.type, RDF.Statement):
+        s, p, o = g.value(st, RDF.subject), g.value(st, RDF.predicate), g.value(st, RDF.object)
+        quote = _text(g, st, KG.quote)
+        if s not in kinds or o not in kinds or not quote:
+            continue
+        d = g.value(st, KG.inDocument)
+        item = (doc_order(d) if d else (0, ""), _int(g.value(st, KG.line)) or 0, quote, d)
+        key = (s, p, o)
+        statements[key] = min(statements.get(key, item), item, key=lambda x: x[:3])
+        for node in (s, o):
+            evidence[node].append((0, *item))
+            if d is not None:
+                documents[node].add(d)
+
+    G = nx.Graph()
+    for node in sorted(kinds, key=str):
+        kind = kinds[node]
+        label = _text(g, node, SKOS.prefLabel) or _text(g, node, DCTERMS.title) or _local(node)
+        aliases = sorted({str(a) for a in g.objects(node, SKOS.altLabel)} - {label})
+        attrs = {"type": kind, "label": label, "aliases": aliases}
+        if kind == "Measure":
+            d = g.value(node, KG.inDocument)
+            if d is not None:
+                documents[node].add(d)
+            clause = _text(g, node, KG.clauseText)
+            if clause:
+                evidence[node].append((0, doc_order(d) if d else (0, ""),
+                                       _int(g.value(node, KG.startLine)) or 0, clause, d))
+        if kind == "County":
+            attrs["admin_code"] = _text(g, node, KG.adminCode)
+        G.add_node(str(node), **attrs)
+
+    links: dict[tuple, list] = defaultdict(list)
+    for prop, (name, _) in {**RELATIONS, **MEASURE_LINKS}.items():
+        for s, o in g.subject_objects(prop):
+            if s in kinds and o in kinds and s != o:
+                links[tuple(sorted((str(s), str(o))))].append((name, str(s), str(o), statements.get((s, prop, o))))
+                if prop in MEASURE_LINKS:  # a unit's tooltip quotes the clause naming it
+                    evidence[o].extend((1, *e[1:]) for e in evidence[s] if e[0] == 0)
+                    documents[o].update(documents[s])
+    for (u, v), rels in sorted(links.items()):
+        rels = sorted(set(rels), key=lambda r: (r[0], r[1], r[2]))
+        found = [r[3] for r in rels if r[3]]
+        attrs = {"relations": [{"name": n, "source": s, "target": o} for n, s, o, _ in rels],
+                 "weight": len(rels)}
+        if found:
+            _, line, quote, d = min(found, key=lambda x: x[:3])
+            attrs.update(quote=quote, line=line, document=doc_name(d) if d else None)
+        G.add_edge(u, v, **attrs)
+
+    for node, data in G.nodes(data=True):
+        key = URIRef(node)
+        docs = sorted(documents.get(key, ()), key=doc_order)
+        data["documents"] = [doc_name(d) for d in docs]
+        best = min(evidence.get(key, ()), key=lambda e: e[:4], default=None)
+        if best:
+            data.update(quote=best[3], line=best[2], document=doc_name(best[4]) if best[4] else None)
+        else:
+            data.update(quote=None, line=None, document=None)
+    return G
+
+
+# --- finding nodes and subgraphs ---------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    """Compare names across full/half width, case and spaces (（市、区） = (市、区))."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def find_nodes(G: nx.Graph, name: str) -> list[str]:
+    """Nodes whose name, alias or IRI equals `name`; failing that, those containing it.
+
+    Most connected first. Raises EntityNotFoundError naming close names when nothing matches.
+    """
+    want = _norm(name)
+    if not want:
+        raise EntityNotFoundError(f"empty focus name {name!r}")
+
+    def names(n):
+        data = G.nodes[n]
+        return [_norm(data["label"]), *(_norm(a) for a in data["aliases"])]
+
+    def ranked(nodes):
+        return sorted(nodes, key=lambda n: (G.nodes[n]["type"] == "Measure", -G.degree(n), n))
+
+    exact = [n for n in G if want in names(n) or n == name]
+    if exact:
+        return ranked(exact)
+    partial = [n for n in G if any(want in x for x in names(n))]
+    if partial:
+        return ranked(partial)
+    near = sorted(G, key=lambda n: -max(_overlap(want, x) for x in names(n)))[:5]
+    hint = "、".join(G.nodes[n]["label"] for n in near)
+    raise EntityNotFoundError(f"no entity named {name!r}; close names: {hint}")
+
+
+def _overlap(a: str, b: str) -> float:
+    return len(set(a) & set(b)) / (len(set(a) | set(b)) or 1)
+
+
+def neighbourhood(G: nx.Graph, node: str, depth: int = 1) -> nx.Graph:
+    """The node and everything within `depth` edges of it."""
+    return G.subgraph(sorted(nx.single_source_shortest_path_length(G, node, cutoff=max(depth, 0))))
+
+
+def located_in(G: nx.Graph, county: str) -> nx.Graph:
+    """The county and what kg:locatedIn places there, directly or through a located place."""
+    inside, todo = {county}, [county]
+    while todo:
+        place = todo.pop()
+        for nb, data in G[place].items():
+            if nb not in inside and any(r["name"] == "locatedIn" and r["target"] == place
+                                        for r in data["relations"]):
+                inside.add(nb)
+                todo.append(nb)
+    return G.subgraph(sorted(inside))
+
+
+def co_responsibility(G: nx.Graph) -> nx.Graph:
+    """Departments linked by the measures they share; weight = number of shared measures.
+
+    Node attributes are copied from G plus `measures` (how many measures name the department)
+    and `led` (how many it leads); edge attributes: weight, measures (titles, sorted).
+    """
+    D = nx.Graph()
+    for m in sorted(n for n, t in G.nodes(data="type") if t == "Measure"):
+        units, led = [], set()
+        for u in G[m]:
+            if G.nodes[u]["type"] == "Department":
+                units.append(u)
+                if any(r["name"] == "ledBy" for r in G[m][u]["relations"]):
+                    led.add(u)
+        units.sort()
+        for u in units:
+            if u not in D:
+                D.add_node(u, **G.nodes[u], measures=0, led=0)
+            D.nodes[u]["measures"] += 1
+            D.nodes[u]["led"] += u in led
+        for i, u in enumerate(units):
+            for v in units[i + 1:]:
+                if D.has_edge(u, v):
+                    D[u][v]["weight"] += 1
+                    D[u][v]["measures"].append(G.nodes[m]["label"])
+                else:
+                    D.add_edge(u, v, weight=1, measures=[G.nodes[m]["label"]])
+    return D
+
+
+# --- layout --------------------------------------------------------------------------------------
+
+def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 60) -> np.ndarray:
+    """Fruchterman–Reingold on an n-node component: exact repulsion (in row blocks, to bound
+    memory), attraction along edges. Past BIG nodes the iterations shrink so that the work
+    stays near BIG²·60 pair steps: a huge component is drawn roughly rather than slowly."""
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2)).astype(np.float32)
+    iterations = max(2, min(iterations, int(iterations * (BIG / n) ** 2)))
+    k2 = np.float32(1.0 / n)  # k = sqrt(area / n) with area 1
+    k = math.sqrt(k2)
+    temp, cool = 0.1, 0.1 / (iterations + 1)
+    disp = np.empty_like(pos)
+    for _ in range(iterations):
+        x, y = pos[:, 0], pos[:, 1]
+        for a in range(0, n, BLOCK):
+            dx = x[a:a + BLOCK, None] - x[None, :]
+            dy = y[a:a + BLOCK, None] - y[None, :]
+            w = dx * dx
+            w += dy * dy
+            np.maximum(w, np.float32(1e-6), out=w)
+            np.divide(k2, w, out=w)
+            disp[a:a + BLOCK, 0] = (dx * w).sum(1)
+            disp[a:a + BLOCK, 1] = (dy * w).sum(1)
+        if len(edges):
+            e = pos[edges[:, 0]] - pos[edges[:, 1]]
+            pull = e * (np.sqrt((e * e).sum(1)) / k)[:, None]
+            np.add.at(disp, edges[:, 0], -pull)
+            np.add.at(disp, edges[:, 1], pull)
+        length = np.maximum(np.sqrt((disp * disp).sum(1)), np.float32(1e-9))
+        pos += disp * (np.minimum(length, temp) / length)[:, None]
+        temp -= cool
+    return pos
+
+
+def layout(G: nx.Graph, seed: int = 7, spacing: float = 70.0) -> dict[str, tuple[float, float]]:
+    """Pixel positions: each component laid out alone (seeded), biggest first, packed in rows.
+
+    A component of n nodes gets a square of side spacing·√n·1.6, so density is alike across
+    components and a page's width grows with √(nodes).
+    """
+    comps = sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: (-len(c), c[0]))
+    boxes = []
+    for comp in comps:
+        n = len(comp)
+        if n == 1:
+            local = {comp[0]: (0.0, 0.0)}
+        elif n == 2:
+            local = {comp[0]: (-0.5, 0.0), comp[1]: (0.5, 0.0)}
+        else:
+            index = {node: i for i, node in enumerate(comp)}
+            edges = np.array([(index[u], index[v]) for u, v in G.subgraph(comp).edges()], dtype=np.int64)
+            pos = _force_layout(n, edges.reshape(-1, 2), seed)
+            pos -= pos.min(0)
+            pos /= max(float(pos.max()), 1e-9)
+            local = {node: (float(pos[i, 0]) - 0.5, float(pos[i, 1]) - 0.5) for node, i in index.items()}
+        side = spacing * (1.6 * math.sqrt(n) if n > 2 else 1.0 + (n == 2))
+        boxes.append((side, local))
+    total = sum(side * side for side, _ in boxes)
+    row_width = max(math.sqrt(total) * 1.3, boxes[0][0] if boxes else 0)
+    out, x, y, row_h = {}, 0.0, 0.0, 0.0
+    for side, local in boxes:
+        if x and x + side > row_width:
+            x, y, row_h = 0.0, y + row_h + spacing, 0.0
+        for node, (px, py) in local.items():
+            out[node] = (round(x + side / 2 + px * side, 1), round(y + side / 2 + py * side, 1))
+        x += side + spacing * 0.5
+        row_h = max(row_h, side)
+    return out
+
+
+# --- pyvis networks -----------------------------------------------------------------------------
+
+def page_name(node: str, kind: str = "focus") -> str:
+    """A stable, ASCII file name for a node's page (names may hold any character)."""
+    return f"{kind}-{hashlib.sha1(node.encode()).hexdigest()[:10]}.html"
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+
+
+def to_network(G: nx.Graph, heading: str, *, pages: dict | None = None, positions=None,
+               sizes: dict | None = None, highlight=()) -> "Network":
+    """A pyvis Network of G with positions, physics off, per-type colour and shape.
+
+    `pages` maps nodes to their focus page (opened on double-click); `sizes` overrides the
+    degree used for node size; `highlight` nodes get a thick border (the focus of a page).
+    """
+    from pyvis.network import Network
+
+    pages = pages or {}
+    pos = positions if positions is not None else layout(G)
+    index = {n: i for i, n in enumerate(G)}
+    nodes = []
+    for n, data in G.nodes(data=True):
+        colour, shape, _, _ = NODE_STYLE[data["type"]]
+        weight = sizes.get(n, 0) if sizes is not None else G.degree(n)
+        x, y = pos[n]
+        nodes.append({
+            "id": index[n], "label": _short(data["label"]), "x": x, "y": y,
+            "shape": shape, "color": colour, "size": round(8 + 4 * math.sqrt(weight), 1),
+            "font": {"size": round(12 + 2.5 * math.sqrt(weight), 1)},
+            "borderWidth": 4 if n in highlight else 1,
+            "kgIri": n, "kgType": data["type"], "kgName": data["label"], "kgAliases": data["aliases"],
+            "kgDocs": data.get("documents", [])[:MAX_DOCS], "kgDocCount": len(data.get("documents", [])),
+            "kgQuote": data.get("quote"), "kgLine": data.get("line"), "kgDoc": data.get("document"),
+            "kgDegree": G.degree(n), "kgPage": pages.get(n),
+            **({"kgMeasures": data["measures"], "kgLed": data["led"]} if "measures" in data else {}),
+        })
+    edges = []
+    for u, v, data in G.edges(data=True):
+        rels = data.get("relations", [])
+        if rels:
+            src, dst = rels[0]["source"], rels[0]["target"]
+            directions = {(r["source"], r["target"]) for r in rels if r["name"] not in SYMMETRIC}
+            arrows = "" if not directions else "to" if len(directions) == 1 else "to, from"
+            if directions:
+                src, dst = min(directions)
+            names = sorted({RELATION_ZH.get(r["name"], r["name"]) for r in rels})
+        else:  # co-responsibility
+            src, dst, arrows = u, v, ""
+            names = [f"共同负责 {data.get('weight', 1)} 项措施"]
+        edges.append({
+            "from": index[src], "to": index[dst], "arrows": arrows,
+            "width": round(1 + 2 * math.log2(data.get("weight", 1)), 2) if not rels else 1,
+            "kgRel": names, "kgQuote": data.get("quote"), "kgLine": data.get("line"),
+            "kgDoc": data.get("document"), "kgMeasureTitles": data.get("measures", [])[:MAX_DOCS],
+        })
+    net = Network(height="100%", width="100%", directed=True, heading=heading, cdn_resources="in_line")
+    net.nodes, net.edges = nodes, edges  # bulk: add_node is quadratic
+    net.node_ids = [node["id"] for node in nodes]
+    net.node_map = {node["id"]: node for node in nodes}
+    net.options = {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": len(edges) > 1500,
+                        "multiselect": True},
+        "nodes": {"font": {"face": FONT_FACE, "strokeWidth": 3, "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"drawThreshold": 6}}},
+        "edges": {"smooth": False, "color": {"color": "#b8b8b8", "highlight": "#333333", "hover": "#555555"},
+                  "arrows": {"to": {"scaleFactor": 0.5}}},
+    }
+    return net
+
+
+def overview_network(G: nx.Graph, pages: dict | None = None) -> "Network":
+    return to_network(G, f"全部实体与措施（{G.number_of_nodes()} 个节点，{G.number_of_edges()} 条边）", pages=pages)
+
+
+def focus_network(G: nx.Graph, name: str, depth: int = 1, pages: dict | None = None) -> "Network":
+    """The best match for `name` (any alias) and its neighbourhood up to `depth` edges."""
+    node = find_nodes(G, name)[0]
+    sub = neighbourhood(G, node, depth)
+    label = G.nodes[node]["label"]
+    return to_network(sub, f"{label}：{depth} 步以内的关联（{sub.number_of_nodes()} 个节点）",
+                      pages=pages, highlight={node})
+
+
+def departments_network(G: nx.Graph, rdf_graph: Graph | None = None, pages: dict | None = None) -> "Network":
+    """Departments' co-responsibility network; sizes follow the number of measures."""
+    D = co_responsibility(G)
+    sizes = {n: d["measures"] for n, d in D.nodes(data=True)}
+    return to_network(D, f"部门共同负责网络（{D.number_of_nodes()} 个部门，边权 = 共同负责的措施数）",
+                      pages=pages, sizes=sizes)
+
+
+def county_network(G: nx.Graph, county: str, pages: dict | None = None) -> "Network":
+    sub = located_in(G, county)
+    label = G.nodes[county]["label"]
+    return to_network(sub, f"{label}：位于此地的实体（{sub.number_of_nodes() - 1} 个）",
+                      pages=pages, highlight={county})
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+def _vis_js() -> str:
+    """vis-network as shipped inside pyvis (read at build time, inlined in every page)."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib"
+    candidates = sorted(lib.glob("vis-*/vis-network.min.js"), key=lambda p: [int(x) for x in p.parent.name[4:].split(".")])
+    if not candidates:
+        raise KGError(f"vis-network.min.js not found under {lib}; reinstall pyvis")
+    js = candidates[-1].read_text(encoding="utf-8")
+    return js.replace("</script", "<\\/script")
+
+
+def script_json(value) -> str:
+    """JSON safe inside <script>: no `</script>`, no `<!--`, no HTML entities, no JS line breaks."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for bad, good in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(bad, good)
+    return text
+
+
+PAGE_CSS = """
+html,body{margin:0;height:100%;font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;font-size:14px}
+body{display:flex;flex-direction:column}
+header{padding:6px 10px;border-bottom:1px solid #ddd;background:#fafafa}
+header h1{font-size:17px;margin:0 0 4px 0;display:inline-block;margin-right:16px}
+header nav{display:inline-block}
+header nav a{margin-right:10px}
+#kg-tools{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-top:4px}
+#kg-search{width:18em;padding:3px 6px;font-size:14px}
+#kg-legend label{margin-right:8px;white-space:nowrap;cursor:pointer}
+#kg-legend .glyph{font-size:16px;margin-right:2px}
+#kg-count{color:#555}
+main{flex:1;display:flex;min-height:0}
+#mynetwork{flex:1;position:relative;min-width:0}
+aside{width:320px;overflow:auto;border-left:1px solid #ddd;padding:8px;background:#fff}
+aside ol{padding-left:1.4em}
+aside li{cursor:pointer;color:#1a55a0}
+.kg-tip{max-width:420px;white-space:normal;line-height:1.45}
+.kg-tip .name{font-weight:bold;font-size:15px}
+.kg-tip .type{color:#666}
+.kg-tip .quote{margin-top:4px;padding-left:6px;border-left:3px solid #ccc;color:#333}
+.vis-tooltip{position:absolute;visibility:hidden;padding:6px 8px;background:#fffbe6;border:1px solid #999;
+ border-radius:4px;box-shadow:2px 2px 8px rgba(0,0,0,.2);font-size:13px;pointer-events:none;z-index:10}
+"""
+
+# The page's own script: tooltips as DOM elements, search, type filter, details panel, focus links.
+PAGE_JS = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var typeZh = data.typeNames;
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function nodeInfo(n) {
+    var box = el("div", null, "kg-tip");
+    box.appendChild(el("div", n.kgName, "name"));
+    box.appendChild(el("div", typeZh[n.kgType] + "（" + n.kgType + "）· 关联 " + n.kgDegree, "type"));
+    if (n.kgMeasures !== undefined) box.appendChild(el("div", "负责措施 " + n.kgMeasures + " 项，牵头 " + n.kgLed + " 项"));
+    if (n.kgAliases.length) box.appendChild(el("div", "别名：" + n.kgAliases.join("、")));
+    if (n.kgDocCount) {
+      var more = n.kgDocCount > n.kgDocs.length ? " 等 " + n.kgDocCount + " 个文件" : "";
+      box.appendChild(el("div", "文件：" + n.kgDocs.join("；") + more));
+    }
+    if (n.kgQuote) {
+      var where = (n.kgDoc ? n.kgDoc + " " : "") + (n.kgLine ? "第 " + n.kgLine + " 行" : "");
+      box.appendChild(el("div", "“" + n.kgQuote + "”" + (where ? "（" + where + "）" : ""), "quote"));
+    }
+    if (n.kgPage) box.appendChild(el("div", "双击打开焦点页", "type"));
+    return box;
+  }
+  function edgeInfo(e) {
+    var box = el("div", null, "kg-tip");
+    box.appendChild(el("div", e.kgRel.join("、"), "name"));
+    e.kgMeasureTitles.forEach(function (t) { box.appendChild(el("div", "· " + t)); });
+    if (e.kgQuote) {
+      var where = (e.kgDoc ? e.kgDoc + " " : "") + (e.kgLine ? "第 " + e.kgLine + " 行" : "");
+      box.appendChild(el("div", "“" + e.kgQuote + "”" + (where ? "（" + where + "）" : ""), "quote"));
+    }
+    return box;
+  }
+  data.nodes.forEach(function (n) { n.title = nodeInfo(n); });
+  data.edges.forEach(function (e) { e.title = edgeInfo(e); });
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var container = document.getElementById("mynetwork");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, data.options);
+  window.network = network;
+  window.kgNodeCount = data.nodes.length;
+  network.once("afterDrawing", function () { window.kgDrawnMs = performance.now(); });
+
+  var panel = document.getElementById("kg-panel");
+  function show(n) {
+    panel.textContent = "";
+    panel.appendChild(nodeInfo(n));
+    if (n.kgPage) {
+      var a = el("a", "打开焦点页 →");
+      a.href = n.kgPage;
+      panel.appendChild(a);
+    }
+  }
+  network.on("click", function (p) { if (p.nodes.length) show(byId[p.nodes[0]]); });
+  network.on("doubleClick", function (p) {
+    if (p.nodes.length && byId[p.nodes[0]].kgPage) window.location.href = byId[p.nodes[0]].kgPage;
+  });
+
+  var hiddenTypes = {};
+  function norm(s) { return String(s).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
+  function search(q) {
+    q = norm(q);
+    if (!q) { network.unselectAll(); return []; }
+    var hits = data.nodes.filter(function (n) {
+      if (hiddenTypes[n.kgType]) return false;
+      return norm(n.kgName).indexOf(q) >= 0 || n.kgAliases.some(function (a) { return norm(a).indexOf(q) >= 0; });
+    });
+    function exact(n) { return norm(n.kgName) === q || n.kgAliases.some(function (a) { return norm(a) === q; }); }
+    hits.sort(function (a, b) { return (exact(b) - exact(a)) || (b.kgDegree - a.kgDegree) || (a.id - b.id); });
+    var ids = hits.map(function (n) { return n.id; });
+    network.selectNodes(ids);
+    panel.textContent = "";
+    panel.appendChild(el("div", "“" + q + "”：" + ids.length + " 个结果", "type"));
+    var list = el("ol");
+    hits.slice(0, 50).forEach(function (n) {
+      var li = el("li", n.kgName + "（" + typeZh[n.kgType] + "）");
+      li.addEventListener("click", function () { network.selectNodes([n.id]); network.focus(n.id, {scale: 1.3}); show(n); });
+      list.appendChild(li);
+    });
+    panel.appendChild(list);
+    if (ids.length) network.focus(ids[0], {scale: 1.3, animation: false});
+    return ids;
+  }
+  window.kgSearch = search;
+  var box = document.getElementById("kg-search");
+  box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") search(box.value); });
+  box.addEventListener("search", function () { search(box.value); });
+
+  function filter(type, visible) {
+    hiddenTypes[type] = !visible;
+    nodes.update(data.nodes.filter(function (n) { return n.kgType === type; })
+      .map(function (n) { return {id: n.id, hidden: !visible}; }));
+  }
+  window.kgFilter = filter;
+  Array.prototype.forEach.call(document.querySelectorAll("#kg-legend input"), function (cb) {
+    cb.addEventListener("change", function () { filter(cb.getAttribute("data-type"), cb.checked); });
+  });
+})();
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>{css}</style>
+<script>{vis}</script>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<nav>{nav}</nav>
+<div id="kg-tools">
+<input id="kg-search" type="search" placeholder="搜索名称或别名，回车" aria-label="搜索">
+<span id="kg-legend">{legend}</span>
+<span id="kg-count">{count}</span>
+</div>
+</header>
+<main>
+<div id="mynetwork"></div>
+<aside id="kg-panel">悬停查看详情；单击选中；双击打开焦点页（若有）。</aside>
+</main>
+<script type="application/json" id="kg-data">{data}</script>
+<script>{js}</script>
+</body>
+</html>
+"""
+
+
+def render_page(net, title: str | None = None, nav: list[tuple[str, str]] = ()) -> str:
+    """One self-contained HTML page for a network built by `to_network` (no external resources)."""
+    e = html.escape
+    title = title or net.heading
+    counts = defaultdict(int)
+    for n in net.nodes:
+        counts[n["kgType"]] += 1
+    legend = "".join(
+        f'<label><input type="checkbox" checked data-type="{e(t)}">'
+        f'<span class="glyph" style="color:{colour}">{glyph}</span>{e(zh)} {counts[t]}</label>'
+        for t, (colour, _, glyph, zh) in NODE_STYLE.items() if counts[t])
+    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+               "typeNames": {t: s[3] for t, s in NODE_STYLE.items()}}
+    return PAGE.format(
+        title=e(title), css=PAGE_CSS, vis=_vis_js(), js=PAGE_JS, data=script_json(payload), legend=legend,
+        nav="".join(f'<a href="{e(href)}">{e(text)}</a>' for href, text in nav),
+        count=e(f"{len(net.nodes)} 个节点 · {len(net.edges)} 条边"))
+
+
+def write_page(net, path, title: str | None = None, nav: list[tuple[str, str]] = ()) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_page(net, title, nav), encoding="utf-8")
+    return path
+
+
+def _index_page(entries: list[tuple[str, str, str]]) -> str:
+    e = html.escape
+    rows = "\n".join(f'<li><a href="{e(href)}">{e(text)}</a> <small>{e(note)}</small></li>'
+                     for href, text, note in entries)
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>知识图谱页面</title>'
+            f'<style>{PAGE_CSS}body{{display:block;padding:12px}}</style></head>'
+            f'<body><h1>知识图谱页面</h1><ul>\n{rows}\n</ul></body></html>\n')
+
+
+def write_pages(g: Graph, out="viz", focus: list[str] = (), depth: int = 1, top: int = 30) -> list[Path]:
+    """Write every page (see the module docstring) and return their paths, index first.
+
+    Focus pages: the `top` entities with most links, plus the best match of each `focus` name
+    (at `depth`; the others at depth 1). Unknown focus names raise EntityNotFoundError before
+    anything is written.
+    """
+    out = Path(out)
+    G = graph_to_networkx(g)
+    asked = {find_nodes(G, name)[0]: name for name in focus}
+    entities = [n for n, t in G.nodes(data="type") if t != "Measure" and G.degree(n)]
+    hubs = sorted(entities, key=lambda n: (-G.degree(n), n))[:max(top, 0)]
+    focus_nodes = sorted(set(hubs) | set(asked))
+    pages = {n: page_name(n) for n in focus_nodes}
+    nav = [("index.html", "目录"), ("overview.html", "全图"), ("departments.html", "部门网络")]
+
+    written = [write_page(overview_network(G, pages), out / "overview.html", nav=nav)]
+    entries = [("overview.html", "全图", f"{G.number_of_nodes()} 个节点")]
+    dep = departments_network(G, g, pages)
+    written.append(write_page(dep, out / "departments.html", nav=nav))
+    entries.append(("departments.html", "部门共同负责网络", f"{len(dep.nodes)} 个部门"))
+    counties = sorted((n for n, t in G.nodes(data="type") if t == "County"),
+                      key=lambda n: (G.nodes[n].get("admin_code") or "~", n))
+    for c in counties:
+        code = G.nodes[c].get("admin_code")
+        name = f"county-{code}.html" if code and code.isalnum() else page_name(c, "county")
+        net = county_network(G, c, pages)
+        written.append(write_page(net, out / name, nav=nav))
+        entries.append((name, f"县（市、区）：{G.nodes[c]['label']}", f"位于此地 {len(net.nodes) - 1} 个"))
+    for n in focus_nodes:
+        d = depth if n in asked else 1
+        net = focus_network(G, n, d, pages)
+        written.append(write_page(net, out / pages[n], nav=nav))
+        entries.append((pages[n], f"焦点：{G.nodes[n]['label']}", f"{d} 步，{len(net.nodes)} 个节点"))
+    index = out / "index.html"
+    index.write_text(_index_page(entries), encoding="utf-8")
+    return [index, *written]
+
+
+def viz_command(args) -> int:
+    g = load_graph(args.graph)
+    paths = write_pages(g, args.out, [args.focus] if args.focus else [], args.depth, getattr(args, "top", 30))
+    print(f"wrote {len(paths)} pages to {args.out}/ (open {paths[0]})")
+    return 0

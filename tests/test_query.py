@@ -133,7 +133,7 @@ def test_query_values_go_into_the_where_group(query):
     check_syntax(text)
     head = text[: text.index("VALUES")]
     assert head.rstrip().endswith("{")
-    code = re.sub(r"#[^\n]*|\"[^\"]*\"", "", head)  # without the comment and string braces
+    code = re.sub(r"<[^>\s]*>|#[^\n]*|\"[^\"]*\"", "", head)  # without the comment and string braces
     assert code.count("{") == (2 if query.startswith("CONSTRUCT") else 1)
 
 

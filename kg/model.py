@@ -60,6 +60,7 @@ class Cleaned:
     text: str
     origin: array  # array('q'): origin[i] = source offset of text[i]
     repairs: list[Repair] = field(default_factory=list)
+    bold: list[tuple[int, int]] = field(default_factory=list)  # source [start, end) of bold (doubled) runs, e.g. headings
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets [a, b) covering cleaned text[start:end]."""

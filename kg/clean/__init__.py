@@ -1,0 +1,28 @@
+"""Source → Cleaned: small composed steps, each keeping the map back to source offsets.
+
+    normalize_spaces → mark_pages → drop_furniture → drop_blank_lines
+    → join_vertical → undouble → repair_glyphs
+
+The cleaned text keeps one visual line per line (segmentation reads line widths and page
+starts); a page's first line begins with "\\f". `Cleaned.origin[i]` is the source offset of
+`Cleaned.text[i]`; glyph repairs are listed in `Cleaned.repairs`.
+"""
+from __future__ import annotations
+
+from ..model import Cleaned, Source
+from .steps import STEPS, Draft, glyph_rules, parse_doubled, start
+
+__all__ = ["clean", "clean_text", "STEPS", "glyph_rules", "parse_doubled"]
+
+
+def clean_text(text: str, steps=STEPS) -> Draft:
+    """Run the steps over a bare string (origin = offsets in `text`)."""
+    d = start(text)
+    for step in steps:
+        d = step(d)
+    return d
+
+
+def clean(source: Source) -> Cleaned:
+    d = clean_text(source.text)
+    return Cleaned(source=source, text=d.text, origin=d.origin, repairs=d.repairs, bold=sorted(d.bold))

@@ -1,0 +1,45 @@
+"""Compiled regexes of the cleaning stage, each with the layout problem it fixes.
+
+All patterns work on the whole text in MULTILINE mode; a line that starts a page carries a
+leading "\\f" (see steps.mark_pages), so line-anchored patterns allow an optional "\\f".
+"""
+import re
+
+# Characters that separate words in extracted text but carry no meaning: tabs, NBSP, thin spaces.
+ODD_SPACE = re.compile(r"[\t\u00a0\u2002-\u200a\u202f\u205f]")
+
+# Trailing white space at line ends (PDF extraction pads lines).
+TRAILING_SPACE = re.compile(r"[ \u3000]+$", re.M)
+
+# A line that starts with a space is the first line of a new page in pdftotext-style output
+# (the page's first line keeps the indentation of the text frame). Becomes "\f".
+PAGE_START = re.compile(r"^[ \u3000]+(?=\S)", re.M)
+
+# Page footers: "·· 12", "12 ··", "- 12 -", "第 12 页".
+FOOTER = re.compile(
+    r"^\f?[ \u3000]*(?:·{1,3}[ \u3000]*\d{1,4}|\d{1,4}[ \u3000]*·{1,3}|[-—–][ \u3000]*\d{1,4}[ \u3000]*[-—–]"
+    r"|第[ \u3000]*\d{1,4}[ \u3000]*页(?:[ \u3000]*共[ \u3000]*\d{1,4}[ \u3000]*页)?)[ \u3000]*$",
+    re.M,
+)
+
+# Running headers of a gazette: "晋城市人民政府公报（2022. 6） 市政府文件",
+# "市政府办公室文件晋城市人民政府公报（2022. 6）", "…公报 2022年第6期".
+RUNNING_HEADER = re.compile(
+    r"^\f?[^\n。，；]{0,24}公报[ \u3000]*(?:[（(][ \u3000]*\d{4}[ \u3000]*[.．][ \u3000]*\d{1,2}[ \u3000]*[）)]"
+    r"|\d{4}年第\d{1,2}期)[^\n。，；]{0,16}$",
+    re.M,
+)
+
+# Blank lines (the extraction puts one between visual lines) and runs of them.
+BLANK_LINES = re.compile(r"\n(?:[ \u3000]*\n)+")
+
+# Candidate start of a doubled bold run at a line start: some chunk immediately repeated.
+# (Faux-bold text is drawn twice; extraction emits every chunk twice: "（（一一））…".)
+DOUBLED_START = re.compile(r"^\f?(.{1,40}?)\1", re.M)
+
+# Inside joined vertical text: a run of doubled chunks (table column headers in bold).
+DOUBLED_CHUNK = re.compile(r"(\S{2,8}?)\1")
+
+# One character per line: a rotated (vertical) table or appendix page.
+SHORT_LINE = re.compile(r"^\f?[ \u3000]*(\S{1,3})[ \u3000]*$", re.M)
+HAN = re.compile(r"[\u3400-\u9fff]")

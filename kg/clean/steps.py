@@ -1,0 +1,322 @@
+"""Small cleaning steps, each `Draft -> Draft`, each keeping the per-character map to the source.
+
+A step never rebuilds text by hand: it computes edits `(start, end, replacement)` on the current
+text and `Draft.rewrite` applies them, carrying `origin` along (kept characters keep their
+origin; a replacement of the same length maps character by character; otherwise every new
+character maps to the first replaced one; an insertion maps to the character after it).
+
+The text keeps its visual lines (one per line, blank lines removed) so that segmentation can
+still see line widths; a line that starts a page begins with "\\f".
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import Repair
+from . import patterns as P
+
+GLYPH_TABLE = Path(__file__).with_name("glyphs.tsv")
+
+
+@dataclass
+class Draft:
+    text: str
+    origin: array
+    repairs: list = field(default_factory=list)
+    bold: list = field(default_factory=list)  # source [start, end) of undoubled bold runs
+
+    def rewrite(self, edits) -> "Draft":
+        """Apply sorted, non-overlapping edits (start, end, new) and return the new draft."""
+        text, origin = self.text, self.origin
+        parts: list[str] = []
+        out = array("q")
+        pos = 0
+        n = len(text)
+        end_origin = origin[-1] + 1 if n else 0
+        for start, end, new in edits:
+            if start < pos:  # overlapping edit: skip it rather than corrupt the map
+                continue
+            parts.append(text[pos:start])
+            out.extend(origin[pos:start])
+            if new:
+                parts.append(new)
+                if len(new) == end - start:
+                    out.extend(origin[start:end])
+                else:
+                    base = origin[start] if start < n else end_origin
+                    out.extend(array("q", [base]) * len(new))
+            pos = end
+        parts.append(text[pos:])
+        out.extend(origin[pos:])
+        return Draft("".join(parts), out, self.repairs, self.bold)
+
+
+def start(text: str) -> Draft:
+    return Draft(text, array("q", range(len(text))))
+
+
+def _sub(d: Draft, pattern: re.Pattern, repl: str) -> Draft:
+    return d.rewrite((m.start(), m.end(), repl) for m in pattern.finditer(d.text))
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+def normalize_spaces(d: Draft) -> Draft:
+    """Odd spaces become plain spaces; trailing spaces go (PDF lines are padded)."""
+    d = _sub(d, P.ODD_SPACE, " ")
+    return _sub(d, P.TRAILING_SPACE, "")
+
+
+def mark_pages(d: Draft) -> Draft:
+    """A line indented by the extraction starts a page: its indentation becomes one "\\f"."""
+    return d.rewrite((m.start(), m.end(), "\f") for m in P.PAGE_START.finditer(d.text))
+
+
+def drop_furniture(d: Draft) -> Draft:
+    """Remove page footers and running headers; the line after them starts a page."""
+    text = d.text
+    spans = sorted([m.span() for m in P.FOOTER.finditer(text)] + [m.span() for m in P.RUNNING_HEADER.finditer(text)])
+    edits = []
+    for a, b in spans:
+        if b < len(text) and text[b] == "\n":
+            b += 1
+        edits.append((a, b, ""))
+        # the next non-blank line begins a new page
+        j = b
+        while j < len(text) and text[j] in "\n ":
+            j += 1
+        if j < len(text) and text[j] != "\f" and not _is_furniture_at(spans, j):
+            edits.append((j, j, "\f"))
+    edits.sort(key=lambda e: (e[0], e[1]))
+    return d.rewrite(_dedupe(edits))
+
+
+def _is_furniture_at(spans, j) -> bool:
+    return any(a == j for a, _ in spans)
+
+
+def _dedupe(edits):
+    out, last = [], -1
+    for e in edits:
+        if e[0] >= last:
+            out.append(e)
+            last = e[1] if e[1] > e[0] else e[0]
+    return out
+
+
+def drop_blank_lines(d: Draft) -> Draft:
+    """The extraction puts a blank line between visual lines: keep one line break."""
+    d = _sub(d, P.BLANK_LINES, "\n")
+    lead = len(d.text) - len(d.text.lstrip("\n"))
+    if lead:
+        d = d.rewrite([(0, lead, "")])
+    return d
+
+
+def join_vertical(d: Draft) -> Draft:
+    """Rotated pages come out one character per line: join such runs into one line.
+
+    A run is at least 10 consecutive lines of at most 3 characters, most of them a single
+    Han character (a column of numbers in a flattened table is not a run). Bold column headers
+    inside the joined text ("重点重点行业行业…") are undoubled.
+    """
+    text = d.text
+    matches = list(P.SHORT_LINE.finditer(text))
+    edits = []
+    i = 0
+    while i < len(matches):
+        j = i
+        while j + 1 < len(matches) and matches[j + 1].start() == matches[j].end() + 1:
+            j += 1
+        run = matches[i:j + 1]
+        if len(run) >= 10 and sum(len(m.group(1)) == 1 and P.HAN.match(m.group(1)) is not None for m in run) >= 0.6 * len(run):
+            # delete every line break and page mark / padding between the characters
+            for a, b in zip(run, run[1:]):
+                edits.append((a.start(1) + len(a.group(1)), b.start(1), ""))
+            joined_start = run[0].start(1)
+            joined = "".join(m.group(1) for m in run)
+            # map positions of `joined` back to text positions for undoubling deletions
+            pos = []
+            for m in run:
+                pos.extend(range(m.start(1), m.start(1) + len(m.group(1))))
+            for a, b in _doubled_runs(joined, min_chunks=3):
+                # delete each second copy; spans in joined coordinates
+                edits.extend((pos[x], pos[y - 1] + 1, "") for x, y in _second_copies(joined, a, b))
+            del joined_start
+        i = j + 1
+    edits.sort(key=lambda e: (e[0], e[1]))
+    return d.rewrite(_dedupe(edits))
+
+
+# --- undoubling of faux-bold text ------------------------------------------------------------
+
+_PASS = " \u3000\ufffd"  # characters a bold run may keep single (spaces between number and title)
+
+
+def parse_doubled(s: str, i: int = 0, limit: int = 40) -> tuple[int, list[tuple[int, int]]]:
+    """Longest parse of s[i:] as doubled chunks c1 c1 c2 c2 …; single spaces may sit between.
+
+    Returns (end, chunks) where chunks are (start, length) of each FIRST copy; the second copy
+    of chunk (a, n) is s[a + n : a + 2n]. end == i when s[i:] does not start with a double.
+    """
+    n = len(s)
+    memo: dict[int, tuple[int, list]] = {}
+
+    def best(k: int) -> tuple[int, list]:
+        if k in memo:
+            return memo[k]
+        result = (k, [])
+        if k < n and s[k] in _PASS and k > i:
+            end, chunks = best(k + 1)
+            if chunks:
+                result = (end, chunks)
+            memo[k] = result
+            return result
+        for length in range(1, min(limit, (n - k) // 2) + 1):
+            if s[k:k + length] == s[k + length:k + 2 * length] and "\n" not in s[k:k + length]:
+                end, chunks = best(k + 2 * length)
+                if end > result[0]:
+                    result = (end, [(k, length)] + chunks)
+        memo[k] = result
+        return result
+
+    return best(i)
+
+
+def _doubled_runs(s: str, min_chunks: int):
+    """(start, end) of runs of at least `min_chunks` doubled chunks (of 2+ chars) anywhere in s."""
+    k = 0
+    out = []
+    for m in P.DOUBLED_CHUNK.finditer(s):
+        if m.start() < k:
+            continue
+        end, chunks = parse_doubled(s, m.start(), limit=8)
+        if len(chunks) >= min_chunks:
+            out.append((m.start(), end))
+            k = end
+    return out
+
+
+def _second_copies(s: str, a: int, b: int):
+    _, chunks = parse_doubled(s, a, limit=8)
+    return [(x + n, x + 2 * n) for x, n in chunks if x + 2 * n <= b]
+
+
+def undouble(d: Draft) -> Draft:
+    """Faux-bold headings are extracted twice, chunk by chunk: keep one copy.
+
+    `（（一一））发展回顾发展回顾` → `（一）发展回顾`; `第一节 指导思想第一节 指导思想` → `第一节 指导思想`.
+    A bold run must start a line and give at least 3 characters (or 2 chunks), so a line that
+    merely starts with a reduplicated word is left alone. A run may continue on the next line
+    (a wrapped heading); the two lines are then joined. When ordinary text follows the run on
+    the same line (a run-in heading), a line break is inserted after the run, so the heading
+    proper is exactly its own line.
+    """
+    text = d.text
+    edits = []
+    lines = _line_spans(text)
+    skip_until = -1
+    for idx, (a, b) in enumerate(lines):
+        if a < skip_until:
+            continue
+        k = a + 1 if text.startswith("\f", a) else a
+        line = text[k:b]
+        if not line or not _maybe_doubled(line):
+            continue
+        # parse this line, or this line + the next when the run continues there
+        nxt = lines[idx + 1] if idx + 1 < len(lines) else None
+        joined, pos = line, list(range(k, b))
+        if nxt is not None:
+            na = nxt[0] + 1 if text.startswith("\f", nxt[0]) else nxt[0]
+            joined = line + text[na:nxt[1]]
+            pos = pos + list(range(na, nxt[1]))
+        end, chunks = parse_doubled(joined, 0)
+        if end > len(line):
+            straddles = any(x < len(line) < x + 2 * n for x, n in chunks)
+            if not straddles and end - len(line) < 4:  # a stray double at the next line's start
+                chunks = [(x, n) for x, n in chunks if x + 2 * n <= len(line)]
+                end = max((x + 2 * n for x, n in chunks), default=0)
+        out_len = sum(n for _, n in chunks)
+        if not chunks or (out_len < 3 and len(chunks) < 2):
+            continue
+        for x, n in chunks:
+            edits.append((pos[x + n], pos[x + 2 * n - 1] + 1, ""))
+        last = pos[end - 1] + 1  # text position after the run
+        d.bold.append((d.origin[pos[0]], d.origin[pos[end - 1]] + 1))
+        line_end = b
+        if end > len(line):
+            # the run continues on the next line: join the lines (drop the break and page mark)
+            edits.append((b, pos[len(line)], ""))
+            skip_until = nxt[1]
+            line_end = nxt[1]
+        if last < line_end:
+            edits.append((last, last, "\n"))  # run-in heading: the body starts a new line
+    edits.sort(key=lambda e: (e[0], e[1]))
+    return d.rewrite(_dedupe(edits))
+
+
+def _maybe_doubled(line: str) -> bool:
+    return P.DOUBLED_START.match(line) is not None or _crosses(line)
+
+
+def _crosses(line: str) -> bool:
+    # a heading whose second copy begins at the end of the line: "第三节 …体系第三节"
+    m = re.match(r"(第[一二三四五六七八九十百]+[章节条]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)", line)
+    return bool(m) and line.find(m.group(1), len(m.group(1))) > 0
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, a = [], 0
+    for m in re.finditer("\n", text):
+        spans.append((a, m.start()))
+        a = m.end()
+    spans.append((a, len(text)))
+    return spans
+
+
+# --- glyph repairs ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GlyphRule:
+    name: str
+    pattern: re.Pattern
+    replacement: str
+    why: str
+
+    def fix(self, found: str) -> str:
+        if self.replacement.startswith("tr:"):
+            src, dst = self.replacement[3:].split(">")
+            return found.translate(str.maketrans(src, dst))
+        return self.replacement
+
+
+@lru_cache(maxsize=None)
+def glyph_rules(path: str = str(GLYPH_TABLE)) -> tuple[GlyphRule, ...]:
+    rules = []
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        name, pattern, replacement, why = raw.split("\t")[:4]
+        rules.append(GlyphRule(name, re.compile(pattern), replacement, why))
+    return tuple(rules)
+
+
+def repair_glyphs(d: Draft) -> Draft:
+    """Apply the rule table glyphs.tsv; record each repair with its rule and source offset."""
+    for rule in glyph_rules():
+        edits = []
+        for m in rule.pattern.finditer(d.text):
+            new = rule.fix(m.group())
+            if new != m.group():
+                edits.append((m.start(), m.end(), new))
+                d.repairs.append(Repair(rule.name, m.group(), new, d.origin[m.start()]))
+        if edits:
+            d = d.rewrite(edits)
+    return d
+
+
+STEPS = (normalize_spaces, mark_pages, drop_furniture, drop_blank_lines, join_vertical, undouble, repair_glyphs)

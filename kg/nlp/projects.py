@@ -64,12 +64,17 @@ QUOTE_CATEGORY_AFTER = re.compile(r"\s*等(?:主要|重点|重大)?(?:项目|工
 SPECIFIC_CHARS = re.compile(r"[0-9０-９A-Za-z“”#＃]")
 # 3#、15#煤: a list of numbers inside one name, not two names.
 NUMBERED_LIST = re.compile(r"(?<=[0-9#＃号])、(?=[0-9])")
-# Organisation words that let a project name begin with a coordination of owners
-# (晋控装备集团天源、晋丰、金象公司气化升级改造项目).
+# Organisation words: a name holding one is an owner's project (华昱公司转型发展项目), and may
+# begin with a coordination of owners (晋控装备集团天源、晋丰、金象公司气化升级改造项目).
 OWNER_WORD = re.compile(r"公司|集团|厂|矿")
+OWNER_NAME = re.compile(r"公司|集团")  # 矿/厂 also occur in kinds of things (矿井平台, 选煤厂项目)
 
 # 机器人等核心项目: 等 inside a "name" lists kinds of things (but 等级 is a word).
 LISTED_KINDS = re.compile(r"等(?!级)")
+
+# Known spans that make a name specific: a place or a company in it (晋城市煤层气大数据平台). An
+# institution's platform or base (市级急救中心指挥调度信息化平台) is part of the institution.
+OWNERS = frozenset({"Place", "County", "Enterprise"})
 
 MAX_NAME = 60  # characters: longer "names" are clauses
 SHORT_NAME = 4  # a shorter modifier needs a place, organisation or number to name one thing
@@ -95,7 +100,7 @@ class Lexicon:
     verb_triggers: frozenset  # triggers that are verbs of building (evidence of an undertaking)
     internal: frozenset  # verbs that may end a name right before its head
     verbs: re.Pattern  # triggers proper (no cut words): before a head they make a verb phrase
-    kind_words: frozenset  # 文化, 康养: a zone named only by one of these is a kind of zone
+    kind_words: re.Pattern  # 文化, 特色文化: a zone named only by these words is a kind of zone
     lead: re.Pattern
     prep: frozenset
     generic: re.Pattern
@@ -131,7 +136,7 @@ def load_lexicon(path: str = str(PATTERNS)) -> Lexicon:
         verb_triggers=frozenset(t for t in triggers if len(t) > 1),
         internal=frozenset(words["internal"]),
         verbs=re.compile(f"(?:{_alt(triggers)})$"),
-        kind_words=frozenset(words["kind_word"]),
+        kind_words=re.compile(f"(?:{_alt(words['kind_word'])})+"),
         lead=re.compile(f"(?:{_alt(words['lead'])})+"),  # used with .match(text, pos)
         prep=frozenset(words["prep"]),
         generic=re.compile(f"^(?:{_alt(words['generic'])})"),
@@ -155,8 +160,9 @@ class _Known:
         i = max(0, bisect_left(self.starts, start) - 8)
         return [k for k in self.spans[i:] if k[0] < end and k[1] > start and k[0] < end]
 
-    def covers(self, pos: int) -> bool:
-        return any(s < pos < e for s, e, _ in self.inside(pos - 1, pos + 1))
+    def covers(self, pos: int, labels=("Department", "Enterprise")) -> bool:
+        """pos lies inside a known name of these types (建设 in 市住房和城乡建设局, 中铁建设集团)."""
+        return any(s < pos < e and label in labels for s, e, label in self.inside(pos - 1, pos + 1))
 
 
 def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[Found]:
@@ -350,20 +356,23 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
             or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier):
         return None
     name = text[ns:he]
+    known = {label for _, _, label in kn.inside(ns, hs)}
     specific = (
         SPECIFIC_CHARS.search(name) is not None
-        or any(label != LABEL for _, _, label in kn.inside(ns, hs))
+        or bool(known & OWNERS)
+        or OWNER_NAME.search(modifier) is not None
         or _place_at(text, ns)
+        or (kind != "named" and bool(known & {"Institution", "Department"}))
     )
     if not specific:
         # 园区/平台/基地, 创新项目 and 文化产业园 are kinds unless a place, firm or number names them;
         # a short proper name makes a zone (丹河新区) but not a project (基金项目)
-        if kind == "named" or (kind == "zone" and modifier in lex.kind_words) or \
+        if kind == "named" or (kind == "zone" and lex.kind_words.fullmatch(modifier)) or \
                 (kind != "zone" and len(modifier) < SHORT_NAME):
             return None
     if kind == "strong" and not specific:
         before = text[ns - 1:ns] if ns else "\n"
-        listed = before in "\n。；;：:、" or ns == 0
+        listed = before in "\n。；;：:" or ns == 0  # an item of a 专栏 or a numbered list
         if not (trigger in lex.verb_triggers or listed or len(modifier) >= LONG_NAME):
             return None
     return Found(ns, he, name, name)

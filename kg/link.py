@@ -1,0 +1,387 @@
+"""Mentions → canonical entities: one entity per real-world thing across all documents.
+
+Identity rules, by type:
+
+    Department   (level, body): 市 expands to the document's city, the body to its standard full
+                 form (patterns/department_aliases.tsv), so 市发改委 = 市发展改革委 =
+                 晋城市发展和改革委员会, while 国家发展改革委 ≠ 省发展改革委 ≠ 市发展改革委.
+    County       the GB/T 2260 code (泽州 = 泽州县 = 140525).
+    Enterprise,  the name with a leading 市/市级/省 expanded to the document's city/province
+    Institution  (市人民医院 = 晋城市人民医院), the coordination hint when there is one; then
+                 （以下简称X） aliases and abbreviations (晋控装备集团 = 晋能控股装备制造集团:
+                 the short form's characters in order in the long one, same first character,
+                 same suffix, and not simply a leading part of it: 晋能控股集团 is the parent).
+
+An entity's label is the fullest form seen; every other surface form is an alias; its key is
+`type/label` (`entity_key`), so the same input always gives the same keys.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .model import Document, Entity, Mention
+from .nlp import lexicon
+
+# （以下简称“市发改委”）, （简称兰花科创）: an alias the text defines for the name just before it.
+_DEFINED_ALIAS = re.compile(r"[（(](?:以下)?简称[“\"「]?([^”\"」）)]{2,20})[”\"」]?[）)]")
+# Spaces and line-break leftovers never distinguish names.
+_SPACE = re.compile(r"\s+")
+# 市 / 市级 / 省 opening an institution or enterprise name: the document's own city or province.
+_LOCAL_PREFIX = re.compile(r"^(市级|市属|市|省级|省属|省)(?!场|区|民|政府)")
+# Enterprise / institution suffix families used to compare abbreviations.
+_FAMILIES = (("集团",), ("股份有限公司", "有限责任公司", "有限公司", "股份公司", "分公司", "公司"),
+             ("大学", "学院"), ("研究院", "研究所"), ("医院",), ("中心",), ("实验室",))
+
+
+def entity_key(type_: str, label: str) -> str:
+    """Readable deterministic key: lower-case type + "/" + label."""
+    return f"{type_.lower()}/{label}"
+
+
+def _norm(s: str) -> str:
+    return _SPACE.sub("", s).replace("(", "（").replace(")", "）").replace("“", "").replace("”", "")
+
+
+# ---------------------------------------------------------------- departments
+
+@dataclass(frozen=True)
+class Place:
+    """The document's city and province, for expanding 市 / 省."""
+
+    city: str = ""  # e.g. 晋城市
+    province: str = ""  # e.g. 山西省
+
+    @classmethod
+    def of_code(cls, code: str) -> "Place":
+        city = prov = ""
+        for d in lexicon.divisions():
+            if code and d.level == "city" and d.code[:4] == code[:4]:
+                city = d.name
+            if code and d.level == "province" and d.code[:2] == code[:2]:
+                prov = d.name
+        return cls(city, prov)
+
+
+def _full_place(name: str) -> str:
+    """晋城 → 晋城市, 山西 → 山西省 (official name of a division written short)."""
+    ds = lexicon.division_index().get(name, ())
+    ds = [d for d in ds if d.level in ("province", "city")] or list(ds)
+    return ds[0].name if len(ds) == 1 or ds else name
+
+
+def department_identity(surface: str, where: Place = Place()) -> tuple[str, str]:
+    """(level, body) of a department name: ("晋城市", "发展和改革委员会") for 市发改委 in 晋城."""
+    from .nlp.orgs import _prefix_at, _standalone
+
+    s = _norm(surface)
+    if _standalone().fullmatch(s):
+        return ("", s)
+    pre = _prefix_at(s, 0)
+    if pre and pre != s and _standalone().fullmatch(pre):
+        return (pre, _canonical_body(s[len(pre):]))
+    body = s[len(pre):] if pre and len(pre) < len(s) else s
+    level = pre
+    if pre.startswith("中共"):
+        level = pre[2:] or "中共"
+    if level == "市":
+        level = where.city or "市"
+    elif level == "省":
+        level = where.province or "省"
+    elif level and level not in lexicon.level_prefixes():
+        level = _full_place(level)
+    return (level, _canonical_body(body))
+
+
+def _canonical_body(body: str) -> str:
+    aliases = lexicon.department_aliases()
+    if body in aliases:
+        return aliases[body]
+    for short in sorted(aliases, key=len, reverse=True):  # 政府办公室 inside 人民政府办公室…
+        if body.endswith(short) and len(short) >= 2 and not body.endswith(aliases[short]):
+            return body[: -len(short)] + aliases[short]
+    if body.endswith("委") and len(body) >= 3 and not body.endswith(("党委", "纪委", "团委")):
+        return body + "员会"
+    return body
+
+
+def canonical_department(surface: str, city: str = "") -> str:
+    """The standard full form of a department name, without needing a corpus.
+
+    市发改委 → 市发展和改革委员会; with city="晋城市" the level is expanded too (晋城市发展和改革委员会).
+    """
+    level, body = department_identity(surface, Place(city, ""))
+    s = _norm(surface)
+    if not level:
+        return s if not body or body == s else body
+    if level == city or level in ("市", "省", "县", "区"):
+        return level + body
+    pre = s[: len(s) - len(body)] if s.endswith(body) else level
+    return (pre if pre else level) + body
+
+
+# ---------------------------------------------------------------- other organisations
+
+def _org_identity(name: str, where: Place) -> str:
+    s = _norm(name)
+    m = _LOCAL_PREFIX.match(s)
+    if m:
+        home = where.province if m.group(1).startswith("省") else where.city
+        if home:
+            s = home + s[m.end():]
+    return s
+
+
+def _family(name: str) -> int:
+    for i, fam in enumerate(_FAMILIES):
+        if name.endswith(fam):
+            return i
+    return -1
+
+
+def _subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(ch in it for ch in short)
+
+
+def is_abbreviation(short: str, long_: str) -> bool:
+    """晋控装备集团 abbreviates 晋能控股装备制造集团; 晋能控股集团 (a leading part) does not."""
+    if len(short) >= len(long_) or len(short) < 3 or short[0] != long_[0]:
+        return False
+    fam = _family(short)
+    if fam < 0 or fam != _family(long_):
+        return False
+    suffix = next(s for s in _FAMILIES[fam] if short.endswith(s))
+    head = short[: -len(suffix)]
+    long_head = long_[: -len(next(s for s in _FAMILIES[fam] if long_.endswith(s)))]
+    if not head or long_head.startswith(head):
+        return False
+    return _subsequence(head, long_head)
+
+
+# ---------------------------------------------------------------- link
+
+@dataclass
+class _Group:
+    type: str
+    ident: tuple
+    surfaces: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    level: str = ""
+    code: str = ""
+
+
+def _identity(m: Mention, where: Place) -> tuple:
+    if m.label == "County":
+        return ("County", m.canonical_hint or _norm(m.text))
+    if m.label == "Place":
+        return ("Place", m.canonical_hint or _norm(m.text))
+    if m.label == "Department":
+        return ("Department",) + department_identity(m.text, where)
+    if m.label in ("Enterprise", "Institution"):
+        return (m.label, _org_identity(m.canonical_hint or m.text, where))
+    return (m.label, _norm(m.canonical_hint or m.text))
+
+
+def _division_name(code: str) -> str:
+    for d in lexicon.divisions():
+        if d.code == code:
+            return d.name
+    return code
+
+
+def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity]:
+    """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`."""
+    from .nlp import document_city
+
+    places = {d.id: Place.of_code(document_city(d)) for d in documents}
+    blocks = {d.id: d.blocks for d in documents}
+    groups: dict[tuple, _Group] = {}
+    defined: dict[tuple[str, str], tuple] = {}  # (doc, alias) → identity of the named thing
+
+    for m in sorted(mentions, key=lambda m: (m.doc_id, m.start, m.end, m.label)):
+        where = places.get(m.doc_id, Place())
+        ident = _identity(m, where)
+        g = groups.get(ident)
+        if g is None:
+            g = groups[ident] = _Group(m.label, ident)
+        g.mentions.append(m)
+        if m.canonical_hint and m.label in ("Enterprise", "Institution", "Project"):
+            g.hints.append(m.canonical_hint)
+        else:
+            g.surfaces.append(_norm(m.text))
+        if m.label == "County":
+            g.code = m.canonical_hint
+        if m.label == "Department":
+            g.level = _level_word(ident[1])
+        bl = blocks.get(m.doc_id)
+        if bl and 0 <= m.block < len(bl):
+            a = _DEFINED_ALIAS.match(bl[m.block].text, m.block_end)
+            if a:
+                defined[(m.doc_id, _norm(a.group(1)))] = ident
+
+    # （以下简称X）: a mention whose text is a defined alias joins the defined thing
+    merged: dict[tuple, tuple] = {}
+    for ident, g in sorted(groups.items()):
+        for m in g.mentions:
+            target = defined.get((m.doc_id, _norm(m.text)))
+            if target and target != ident and target[0] == ident[0]:
+                merged[ident] = target
+                break
+    # abbreviations of enterprises / institutions: unique long form of the same type
+    names = defaultdict(list)
+    for ident in groups:
+        if ident[0] in ("Enterprise", "Institution"):
+            names[ident[0]].append(ident)
+    for typ, idents in names.items():
+        for short in idents:
+            if short in merged:
+                continue
+            longs = [lg for lg in idents if lg != short and is_abbreviation(short[1], lg[1])]
+            if len(longs) == 1:
+                merged[short] = longs[0]
+
+    def root(i):
+        seen = set()
+        while i in merged and i not in seen:
+            seen.add(i)
+            i = merged[i]
+        return i
+
+    final: dict[tuple, _Group] = {}
+    for ident in sorted(groups):
+        g = groups[ident]
+        r = root(ident)
+        tgt = final.setdefault(r, _Group(groups[r].type, r, level=groups[r].level, code=groups[r].code))
+        tgt.surfaces += g.surfaces
+        tgt.hints += g.hints
+        tgt.mentions += g.mentions
+
+    entities: dict[str, Entity] = {}
+    owner: dict[str, tuple] = {}  # key → identity that took it first
+    for ident in sorted(final):
+        g = final[ident]
+        label = _label_of(g)
+        key = entity_key(g.type, label)
+        if owner.setdefault(key, ident) != ident:
+            label = _expanded_label(g, label)
+            key = entity_key(g.type, label)
+            owner.setdefault(key, ident)
+        ent = entities.get(key)
+        if ent is None:
+            ent = entities[key] = Entity(key=key, type=g.type, label=label, code=g.code, level=g.level)
+        ent.aliases.update(s for s in g.surfaces + g.hints if s and s != label)
+        for m in sorted(g.mentions, key=lambda m: (m.doc_id, m.start, m.end)):
+            m.entity = key
+            ent.mentions.append(m)
+    return entities
+
+
+def _level_word(level: str) -> str:
+    if level in ("国家", ""):
+        return "国家" if level else ""
+    if level.endswith("省") or level == "省":
+        return "省"
+    if level.endswith("市") or level == "市":
+        return "市"
+    if level.endswith(("县", "区")):
+        return "县"
+    return ""
+
+
+def _label_of(g: _Group) -> str:
+    if g.type == "County":
+        return _division_name(g.code) if g.code else max(g.surfaces, key=lambda s: (len(s), s))
+    pool = g.hints or g.surfaces
+    if g.type == "Department" and not pool:
+        pool = [g.ident[1] + g.ident[2]]
+    return max(pool, key=lambda s: (len(s), s)) if pool else g.ident[-1]
+
+
+def _expanded_label(g: _Group, label: str) -> str:
+    """A label shared by things in different places (市财政局 of two cities): spell the place out."""
+    if g.type == "Department" and g.ident[1]:
+        return g.ident[1] + g.ident[2]
+    return "/".join(str(x) for x in g.ident[1:])
+
+
+# ---------------------------------------------------------------- resolver for later stages
+
+class Linker:
+    """Resolve a name written anywhere (a clause, a question) to a linked entity."""
+
+    def __init__(self, entities: list[Entity], where: Place = Place()):
+        self.entities = sorted(entities, key=lambda e: e.key)
+        self.where = where
+        self.by_name: dict[str, list[Entity]] = defaultdict(list)
+        self.by_ident: dict[tuple, list[Entity]] = defaultdict(list)
+        for e in self.entities:
+            for name in sorted({e.label, *e.aliases}):
+                n = _norm(name)
+                self.by_name[n].append(e)
+                self.by_ident[self._ident(n, e.type)].append(e)
+
+    @classmethod
+    def from_entities(cls, entities) -> "Linker":
+        ents = list(entities.values()) if isinstance(entities, dict) else list(entities)
+        return cls(ents, _home_of(ents))
+
+    def _ident(self, name: str, type_: str) -> tuple:
+        if type_ == "Department":
+            return ("Department",) + department_identity(name, self.where)
+        if type_ in ("Enterprise", "Institution"):
+            return (type_, _org_identity(name, self.where))
+        return (type_, name)
+
+    def resolve(self, surface: str, label: str | None = None, context: str = "") -> Entity | None:
+        """The entity `surface` names (of type `label` if given), or None when unknown or ambiguous."""
+        n = _norm(surface)
+        if not n:
+            return None
+
+        def one(cands):
+            cands = [e for e in {c.key: c for c in cands}.values() if label is None or e.type == label]
+            return cands[0] if len(cands) == 1 else None
+
+        hit = one(self.by_name.get(n, ()))
+        if hit:
+            return hit
+        types = [label] if label else ["Department", "Enterprise", "Institution", "County"]
+        for t in types:
+            hit = one(self.by_ident.get(self._ident(n, t), ()))
+            if hit:
+                return hit
+        if label in (None, "Enterprise", "Institution"):
+            longs = [e for e in self.entities if (label is None or e.type == label)
+                     and any(is_abbreviation(n, _norm(x)) for x in (e.label, *e.aliases))]
+            if len(longs) == 1:
+                return longs[0]
+        return None
+
+    def suggest(self, surface: str, n: int = 3) -> list[str]:
+        """Labels of the entities whose names are closest to `surface` ("did you mean …")."""
+        names = sorted(self.by_name)
+        out: list[str] = []
+        for name in difflib.get_close_matches(_norm(surface), names, n=n * 3, cutoff=0.4):
+            for e in self.by_name[name]:
+                if e.label not in out:
+                    out.append(e.label)
+        return out[:n]
+
+
+def _home_of(entities: list[Entity]) -> Place:
+    """The city most entities belong to (counties' codes, else department labels)."""
+    votes: dict[str, int] = defaultdict(int)
+    for e in entities:
+        if e.type == "County" and e.code:
+            votes[e.code[:4]] += 1
+    if not votes:
+        from .nlp.places import infer_city
+
+        code = infer_city("".join(e.label for e in entities if e.type == "Department"))
+    else:
+        code = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return Place.of_code(code) if code else Place()

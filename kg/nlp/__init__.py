@@ -1,0 +1,80 @@
+"""The spaCy layer: `spacy.blank("zh")` with character tokens plus kg's registered components.
+
+    kg_places → kg_orgs → kg_policies → kg_projects
+
+Each component appends spans to the span group `doc.spans["kg"]` (overlaps allowed: nested names
+are separate entities) labelled Department, County, Enterprise, Institution, Project, Policy,
+Place or Collective; `span.kb_id_` carries a canonical hint (a county's code, the expanded name of
+a coordinated member). Later components see earlier spans.
+
+`extract(document)` runs the pipeline over a document's blocks and returns `Mention` records with
+source offsets and lines.
+"""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+from ..model import Document, Mention
+from . import orgs, places  # noqa: F401  (registers kg_places, kg_orgs)
+from .places import SPAN_KEY, infer_city
+
+LABELS = ("Department", "County", "Enterprise", "Institution", "Project", "Policy", "Place", "Collective")
+
+# Components in order; optional ones are added when their module imports (it registers them).
+COMPONENTS = (
+    ("kg_places", None),
+    ("kg_orgs", None),
+    ("kg_policies", "kg.nlp.policies"),
+    ("kg_projects", "kg.nlp.projects"),
+)
+
+
+@lru_cache(maxsize=1)
+def make_nlp() -> Language:
+    """The pipeline (cached): char-segmented blank Chinese and every available kg component."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    for name, module in COMPONENTS:
+        if module is not None:
+            try:
+                importlib.import_module(module)
+            except ImportError:
+                continue
+        nlp.add_pipe(name)
+    return nlp
+
+
+def document_city(doc: Document) -> str:
+    """The prefecture (4-digit code) a document is about: from its issuers and title, else its text."""
+    head = "".join(doc.issuers) + doc.title
+    return infer_city(head) or infer_city("".join(b.text for b in doc.blocks))
+
+
+def extract(doc: Document) -> list[Mention]:
+    """Mentions of a document, in source order (start, end, label)."""
+    nlp = make_nlp()
+    city = document_city(doc)
+    texts = [b.text for b in doc.blocks]
+    docs = []
+    for text in texts:
+        d = nlp.make_doc(text)
+        d.user_data["kg_city"] = city
+        docs.append(d)
+    for _name, proc in nlp.pipeline:
+        docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+    out: list[Mention] = []
+    src = doc.source
+    for bi, (block, sdoc) in enumerate(zip(doc.blocks, docs)):
+        for sp in sdoc.spans.get(SPAN_KEY, []):
+            a, b = sp.start_char, sp.end_char
+            start, end = block.source_span(a, b)
+            out.append(Mention(
+                doc_id=doc.id, label=sp.label_, text=sp.text, start=start, end=end,
+                line=src.line_of(start), block=bi, block_start=a, block_end=b,
+                source=src.path, canonical_hint=sp.kb_id_,
+            ))
+    uniq = {(m.start, m.end, m.label, m.block_start, m.canonical_hint): m for m in out}
+    return sorted(uniq.values(), key=lambda m: (m.start, m.end, m.label, m.canonical_hint))

@@ -1,0 +1,361 @@
+"""Organisations: departments, enterprises, institutions and collective references.
+
+Names are recognised by grammar, anchored on the word that ends them (patterns/org_suffixes.tsv):
+
+    Department   level or place prefix + body + suffix       市发展改革委, 山西省住房和城乡建设厅,
+                 (国家/省/市/县, 山西省, 晋城, 人行, 中共…)     晋城海关, 人行晋城中心支行,
+                 or a sub-unit of the department before it    市委宣传部, 国务院办公厅
+    Enterprise   name run + 有限公司/公司/集团/煤业…           山西兰花科技创业股份有限公司唐安煤矿分公司
+    Institution  name run + 大学/研究院/重点实验室/医院…       中国矿业大学（北京）, 市疾病预防控制中心
+    Collective   各县（市、区）人民政府, 各相关部门, 市直有关部门, X各成员单位
+
+A name run extends leftwards from the suffix until punctuation or a boundary word (支持, 依托,
+与, 的 … patterns/boundaries.tsv); a run made only of generic words (综合医院, 骨干企业) is not a
+name. Nested names are separate spans: 山西泫氏实业集团有限公司铸铁排水管工程技术研究中心 gives
+the Institution and, from its own suffix, the Enterprise. A coordinated list sharing a head and
+a suffix (晋控装备集团天源、晋丰、金象公司) gives one span per member with the expanded name in
+`kb_id_`.
+
+All matching is compiled regexes and string tests over `doc.text`; `find_orgs(text, city)` is the
+same logic on a plain string.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import lexicon
+from .lexicon import CJK
+from .places import SPAN_KEY, add_spans, doc_city
+
+MAX_RUN = 24  # characters a name may extend left of its suffix
+MAX_DEPT_BODY = 14
+
+# A character that may sit inside a name run (CJK, Latin letters as in IVD, the middle dot).
+_NAME_CHAR = re.compile(rf"[{CJK}A-Za-z·]")
+# A character of a department run: any CJK or Latin letter except 的.
+_DEPT_CHAR = re.compile(rf"[{CJK}A-Za-z](?<!的)")
+# Classifiers after a number (1所综合医院) and the Chinese numerals before them.
+_CLASSIFIERS = frozenset("所家个座批项")
+_NUMERALS = frozenset("一二三四五六七八九十两几多")
+# Characters that may stand right before a one-character level prefix (会同市…, 由省…).
+_FUNC_BEFORE = frozenset("同由经请将从向对与和及或在并交报、，,：:；（(“\" \n")
+# University campus qualifiers: 中国矿业大学（北京）, 中国石油大学（华东）.
+_CAMPUS = re.compile(rf"[（(]([{CJK}]{{2,3}})[）)]")
+_REGIONS = frozenset({"华东", "华北", "华南", "华中", "西南", "西北", "东北"})
+# Parts of a coordinated list: 晋控装备集团天源、晋丰、金象公司.
+_LIST_ITEM = re.compile(rf"[{CJK}]{{2,4}}")
+
+# Collective references (several units at once), as written in responsibility clauses.
+_COUNTY_SET = r"(?:县（市、区）|县\(市、区\)|县（市、区、开发区）|县（区）|县（市）|县市区|县区|乡（镇）|乡镇（街道）|乡镇)"
+_COLLECTIVE = re.compile(
+    rf"各?{_COUNTY_SET}(?:[{CJK}]{{0,10}}?(?:人民政府|政府|党委|疾病预防控制中心|卫生健康委员会|卫健委|委员会|局|委|办|中心|医院|部门|单位))?"
+    r"|(?:各|市直|省直|县直|区直|市级)各?(?:相关|有关)?(?:部门|单位)"
+    r"|(?:相关|有关)(?:部门|单位)"
+    r"|各(?:委、办、局|成员单位|委办局)"
+    r"|(?<![" + CJK + r"])(?:各)?开发区管委会"
+)
+
+
+@dataclass(frozen=True)
+class OrgHit:
+    start: int
+    end: int
+    label: str  # Department | Enterprise | Institution | Collective
+    hint: str = ""  # expanded name for coordinated members (kb_id_)
+
+
+@lru_cache(maxsize=1)
+def _suffix_regex() -> re.Pattern:
+    return re.compile(lexicon.trie_regex(lexicon.org_suffixes()))
+
+
+@lru_cache(maxsize=1)
+def _boundary_end() -> re.Pattern:
+    """Matches when a boundary word ends exactly at the end of the searched window."""
+    return re.compile("(?:" + lexicon.trie_regex({w[::-1] for w in lexicon.boundary_words()}) + ")")
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> tuple[tuple[str, str, str], ...]:
+    rs = lexicon.rows("department_prefixes.tsv")
+    return tuple(sorted(((r[0], r[1], r[2]) for r in rs), key=lambda r: -len(r[0])))
+
+
+@lru_cache(maxsize=1)
+def _standalone() -> re.Pattern:
+    return re.compile(lexicon.trie_regex(w for w, _, role in _prefixes() if role == "standalone"))
+
+
+@lru_cache(maxsize=1)
+def _generic_regex() -> re.Pattern:
+    """A body made only of generic words, level words and place names (综合, 市级传染病 is not)."""
+    return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家"}) + ")*")
+
+
+def _boundary_ends_at(text: str, j: int) -> int:
+    """Length of a boundary word ending at text[j], 0 if none."""
+    window = text[max(0, j - 4):j][::-1]
+    m = _boundary_end().match(window)
+    return len(m.group()) if m else 0
+
+
+def _run_start(text: str, a: int, floor: int = 0) -> int:
+    """Leftmost start of the name run that ends at offset a."""
+    j = a
+    low = max(floor, a - MAX_RUN)
+    while j > low and _NAME_CHAR.match(text, j - 1):
+        if _boundary_ends_at(text, j):
+            break
+        j -= 1
+    if j < a and j > 0 and text[j] in _CLASSIFIERS and (text[j - 1].isdigit() or text[j - 1] in _NUMERALS):
+        j += 1  # 1所综合医院, 两家公司: the classifier belongs to the number
+    return j
+
+
+def _generic(body: str) -> bool:
+    """True when a body names a kind, not an organisation: 综合, 县级, 骨干, 或 nothing left."""
+    rest = body
+    while rest:
+        p = lexicon.place_at(rest, 0)
+        if p and any(d.name == p for d in lexicon.division_index()[p]):
+            rest = rest[len(p):]
+            continue
+        m = _generic_regex().match(rest)
+        if not m or not m.group():
+            break
+        rest = rest[m.end():]
+    return not rest
+
+
+def _level_only(body: str, suffix_len: int) -> bool:
+    """市疾病预防控制中心, 市级急救中心, 晋城市博物馆: one per level, so level + kind is a name.
+
+    Not for short kinds (市医院 could be any) nor 县级 (every county has one).
+    """
+    if suffix_len < 3:
+        return False
+    if body in ("市", "省", "市级", "省级"):
+        return True
+    return any(d.name == body and d.level != "province" for d in lexicon.division_index().get(body, ()))
+
+
+def _prefixes_at(text: str, p: int, city: str = "") -> list[str]:
+    """Level or place prefixes that may open a department name at p, longest first.
+
+    Place names count in their official form (泽州县, 晋城市) or as a short province / city name
+    (山西, 晋城); a county's short form only for the document's own city (会同 is a county in
+    Hunan but here the verb in 会同市财政局).
+    """
+    found = []
+    m = lexicon.place_regex().match(text, p)
+    if m:
+        name = m.group()
+        for k in range(len(name), 1, -1):
+            ds = lexicon.division_index().get(name[:k], ())
+            if any(d.name == name[:k] or d.level != "county" or d.city == city for d in ds):
+                found.append(name[:k])
+    for w, _level, _role in _prefixes():
+        if text.startswith(w, p):
+            found.append(w)
+    if text.startswith("中共", p):
+        rest = lexicon.place_at(text, p + 2)
+        if rest:
+            found.append("中共" + rest)
+    return sorted(set(found), key=lambda w: (-len(w), w))
+
+
+def _prefix_at(text: str, p: int, city: str = "") -> str:
+    """The longest prefix opening a department name at p, or ""."""
+    found = _prefixes_at(text, p, city)
+    return found[0] if found else ""
+
+
+def _prefix_ok(text: str, p: int, run_start: int, prev_end: int) -> bool:
+    """A prefix at p opens a name only after a break (会同市… but not 全市…, 城市…)."""
+    return p == run_start or p == prev_end or text[p - 1] in _FUNC_BEFORE or bool(_boundary_ends_at(text, p))
+
+
+_BAD_BODY = ("的", "各", "有关", "相关", "直属", "所属", "成员", "等", "全市", "全省", "我市", "本市")
+
+
+def _boundary_starts_at(text: str, p: int) -> int:
+    return max((len(w) for w in lexicon.boundary_words() if text.startswith(w, p)), default=0)
+
+
+def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
+    """Department names, left to right, so a name can attach to the one just before it."""
+    suffixes = lexicon.org_suffixes()
+    found: list[OrgHit] = []
+    prev: OrgHit | None = None
+    events = [(m.start(), m.end(), "standalone") for m in _standalone().finditer(text)]
+    events += [(a, b, suffixes[text[a:b]][1]) for a, b in anchors]
+    for a, b, role in sorted(events):
+        if role == "standalone":
+            hit = OrgHit(a, b, "Department")
+            found.append(hit)
+            prev = hit
+            continue
+        # department bodies contain verbs (创新生态建设领导小组): scan the CJK run, not boundary words
+        run = a
+        while run > max(0, a - MAX_DEPT_BODY - 6) and _DEPT_CHAR.match(text, run - 1):
+            run -= 1
+        prev_end = prev.end if prev and run <= prev.end <= a else -1
+        lo = max(run, prev_end)
+        start = -1
+        for p in range(lo, a):
+            pres = [w for w in _prefixes_at(text, p, city) if p + len(w) <= a]
+            if not pres or not _prefix_ok(text, p, lo, prev_end):
+                continue
+            if _boundary_starts_at(text, p) > len(pres[0]):
+                continue  # 会同潞州区…: the verb, not the county 会同
+            pre = pres[0]
+            body = text[p + len(pre):a]
+            if len(body) > MAX_DEPT_BODY or any(w in body for w in _BAD_BODY):
+                continue
+            if not body and role not in ("core", "bare") and not _standalone().fullmatch(pre):
+                continue
+            if len(pre) == 1 and body and _generic(body):
+                continue
+            start = p
+            break
+        if start < 0 and prev_end == lo and prev_end >= 0 and a - prev_end <= 8:
+            body = text[prev_end:a]
+            if not any(w in body for w in _BAD_BODY):
+                start = prev.start  # a sub-unit: 市委 + 宣传部, 国务院 + 办公厅
+        if start < 0:
+            continue
+        hit = OrgHit(start, b, "Department")
+        found.append(hit)
+        prev = hit
+    return found
+
+
+def _is_blocked(text: str, a: int, b: int) -> bool:
+    """A suffix that is part of an ordinary word: 格局, 全部, 举办, 部门, 集团化."""
+    before, after = lexicon.not_names()
+    suffix = text[a:b]
+    if any(text.startswith(w, b - len(w)) for w in before if w.endswith(suffix) and b - len(w) >= 0):
+        return True
+    if b < len(text) and text[b] in after and (len(suffix) == 1 or text[b] == "化"):
+        return True
+    return False
+
+
+def find_orgs(text: str, city: str = "") -> list[OrgHit]:
+    """Organisation and collective spans in text (unsorted duplicates removed, sorted)."""
+    suffixes = lexicon.org_suffixes()
+    anchors = []
+    ent_inst = []
+    for m in _suffix_regex().finditer(text):
+        a, b = m.span()
+        if _is_blocked(text, a, b):
+            continue
+        typ, role = suffixes[m.group()]
+        if typ == "Department":
+            anchors.append((a, b))
+        else:
+            ent_inst.append((a, b, typ, role))
+    hits = _departments(text, anchors, city)
+
+    ent_starts = {a: (b, typ) for a, b, typ, _ in ent_inst}
+    for a, b, typ, role in ent_inst:
+        nxt = ent_starts.get(b)
+        if role == "inner" and nxt is not None:
+            continue  # 集团有限公司, 煤业有限公司: the longer suffix ends the name
+        if typ == "Institution" and nxt is not None and nxt[1] == "Enterprise":
+            continue  # 鸿智纳米光机电研究院有限公司 is a company
+        end = b
+        if text[a:b] in ("大学", "学院"):
+            c = _CAMPUS.match(text, b)
+            if c and (c.group(1) in _REGIONS or lexicon.place_at(c.group(1), 0) == c.group(1)):
+                end = c.end()
+        start = _run_start(text, a)
+        body = text[start:a]
+        if not body or (_generic(body) and not _level_only(body, b - a)):
+            continue
+        if role == "place" and not lexicon.place_at(text, start):
+            continue
+        hits.append(OrgHit(start, end, typ))
+    hits += _coordinated(text, hits)
+    hits += _collectives(text, hits)
+    return sorted(set(hits), key=lambda h: (h.start, h.end, h.label, h.hint))
+
+
+def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:
+    """Expand 晋控装备集团天源、晋丰、金象公司 into one member span each (hint = full name)."""
+    heads = {h.end: h for h in hits if h.label == "Enterprise" and text.endswith("集团", h.start, h.end)}
+    out = []
+    for h in hits:
+        if h.label != "Enterprise" or h.start == 0 or text[h.start - 1] != "、":
+            continue
+        suffix = next((s for s in ("分公司", "公司", "煤业", "煤矿") if text.endswith(s, h.start, h.end)), "")
+        if not suffix or not 2 <= h.end - h.start - len(suffix) <= 4:
+            continue
+        items = [(h.start, h.end - len(suffix))]
+        head = None
+        j = h.start - 1  # a 、 ending the previous member
+        while head is None and j > 0 and text[j] == "、":
+            for k in range(j - 2, max(j - 5, -1), -1):
+                if not _LIST_ITEM.fullmatch(text, k, j):
+                    break
+                if k in heads:
+                    head = heads[k]
+                elif k > 0 and text[k - 1] == "、":
+                    pass
+                else:
+                    continue
+                items.append((k, j))
+                j = k - 1
+                break
+            else:
+                break
+        if head is None:
+            continue
+        group = text[head.start:head.end]
+        for s, e in items:
+            full = group + text[s:e] + suffix
+            if s == h.start:
+                out.append(OrgHit(s, h.end, "Enterprise", full))
+            elif s == head.end:
+                out.append(OrgHit(head.start, e, "Enterprise", full))
+            else:
+                out.append(OrgHit(s, e, "Enterprise", full))
+    return out
+
+
+def _collectives(text: str, hits: list[OrgHit]) -> list[OrgHit]:
+    """Collective references; 市人民政府各委、办、局 takes the department written before 各."""
+    dept_end = {h.end: h for h in hits if h.label == "Department"}
+    out = []
+    for m in _COLLECTIVE.finditer(text):
+        s = m.start()
+        if text.startswith("各", s) and s in dept_end:
+            s = dept_end[s].start
+        out.append(OrgHit(s, m.end(), "Collective"))
+    return out
+
+
+class OrgRecognizer:
+    """spaCy component: Department / Enterprise / Institution / Collective spans in doc.spans["kg"]."""
+
+    def __init__(self, span_key: str = SPAN_KEY):
+        self.span_key = span_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for h in find_orgs(doc.text, doc_city(doc)):
+            sp = doc.char_span(h.start, h.end, label=h.label, kb_id=h.hint, alignment_mode="expand")
+            if sp is not None:
+                spans.append(sp)
+        add_spans(doc, spans, self.span_key)
+        return doc
+
+
+@Language.factory("kg_orgs", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])
+def make_orgs(nlp: Language, name: str, span_key: str) -> OrgRecognizer:
+    return OrgRecognizer(span_key)

@@ -1,0 +1,206 @@
+"""Counties (closed world: GB/T 2260) and other places (provinces, prefecture cities).
+
+A county-level division is recognised from the official table, never from this gazette:
+
+    泽州县, 高平市, 晋城市城区          official names: a County, kb_id_ = its 6-digit code
+    泽州、阳城、高平                    bare forms: only the document's own city's counties, and
+                                          only where the context says county (a list of
+                                          counties, 阳城县委-like bodies, or the opening of a
+                                          name: 高平经济技术开发区, 阳城古窑…研究院)
+    沁水盆地, 沁水蜂蜜, 阳城蚕桑         a landform or product named after the place: no county
+    城区 / 老城区, 中心城区              城区 is the district only after its city (晋城市城区),
+                                          before 人民政府, or listed with sibling counties
+
+Names shared by several counties (城区 exists in a dozen cities) resolve to the document's city
+(`doc.user_data["kg_city"]`, a 4-digit code; inferred from the text when unset).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import lexicon
+from .lexicon import CJK, Division
+
+SPAN_KEY = "kg"
+
+# What may stand right before a name that opens there: start, punctuation, spaces, digits.
+_OPEN_BEFORE = re.compile(rf"[^{CJK}A-Za-z]")
+# A list separator between county names (泽州县、高平市和阳城县).
+_LIST_SEP = re.compile(r"[、，,和及与或\s]")
+# Classifier phrases end a name run: 五个现代农业科技产业园 is no longer 泽州's name.
+_NUMERAL_RUN = re.compile(r"[0-9０-９一二三四五六七八九十两几多数]+[个家所批项座条类大]")
+
+NEARBY = 40  # characters: how close sibling counties must be for a list reading
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    start: int
+    end: int
+    label: str  # County | Place
+    code: str  # 6-digit division code
+
+
+@lru_cache(maxsize=1)
+def _context() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for kind, word in lexicon.rows("county_context.tsv"):
+        out.setdefault(kind, []).append(word)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def infer_city(text: str) -> str:
+    """4-digit code of the prefecture the text is mostly about ("" when it names none)."""
+    votes: Counter = Counter()
+    index = lexicon.division_index()
+    for m in lexicon.place_regex().finditer(text):
+        ds = index[m.group()]
+        if len(ds) == 1 and ds[0].level in ("city", "county"):
+            votes[ds[0].city] += 2 if ds[0].level == "city" else 1
+    if not votes:
+        return ""
+    return min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def _pick(ds: tuple[Division, ...], city: str) -> Division:
+    """The division a name denotes: the document's city first, then its province, then the lowest code."""
+    return min(ds, key=lambda d: (d.city != city, d.code[:2] != city[:2], d.code))
+
+
+def _opens_here(text: str, i: int) -> bool:
+    """A name may start at i: nothing word-like or only a place/organisation name before it."""
+    if i == 0 or _OPEN_BEFORE.match(text, i - 1):
+        return True
+    tail = text[max(0, i - 8):i]
+    if any(tail.endswith(w) for w in lexicon.boundary_words()):
+        return True
+    return any(tail.endswith(s) for s in lexicon.org_suffixes() if len(s) >= 2)
+
+
+def _run_reaches_head(text: str, end: int) -> bool:
+    """The text after a bare name continues, without a break, into a name head (开发区, 研究院…)."""
+    ctx = _context()
+    if text.startswith(ctx["product"], end):
+        return False
+    stop = end + 25
+    j = end
+    while j < min(stop, len(text)):
+        ch = text[j]
+        if not ("\u3400" <= ch <= "\u9fff" or ch.isalnum() or ch in "“”\"·"):
+            return False
+        if text.startswith(ctx["head"], j):
+            return True
+        if _NUMERAL_RUN.match(text, j) or any(text.startswith(w, j) for w in ("的", "和", "与", "及", "等")):
+            return False
+        j += 1
+    return False
+
+
+def find_places(text: str, city: str = "") -> list[PlaceHit]:
+    """Counties and places in text, in order. `city`: the document's 4-digit prefecture code."""
+    index = lexicon.division_index()
+    ctx = _context()
+    raw = []
+    for m in lexicon.place_regex().finditer(text):
+        name = m.group()
+        ds = index[name]
+        after = [x for x in ds if any(text.endswith(p, 0, m.start()) for p in _parents(x))]
+        d = _pick(tuple(after) if after else ds, city)
+        raw.append((m.start(), m.end(), name, d, any(x.name == name for x in ds)))
+
+    county_at = [(s, e, d) for s, e, name, d, official in raw if d.level == "county"]
+    out: list[PlaceHit] = []
+    for s, e, name, d, official in raw:
+        if d.level != "county":
+            if official:
+                out.append(PlaceHit(s, e, "Place", d.code))
+            continue
+        after_parent = any(text.endswith(p, 0, s) for p in _parents(d))
+        siblings = any(d2.city == d.city and d2.code != d.code and abs(s2 - s) <= NEARBY
+                       for s2, e2, d2 in county_at)
+        gov = text.startswith(ctx["gov"], e)
+        if official and not d.generic:
+            if len(name) == 2 and not (after_parent or _opens_here(text, s)):
+                continue  # 范县 in 示范县, 古县 in 考古县
+            if name.endswith("区") and d.city != city and not after_parent:
+                continue  # a district of another city, named without its city: 新城区 as a word
+            out.append(PlaceHit(s, e, "County", d.code))
+            continue
+        if d.generic:  # 城区, 矿区: the district only when the context says so
+            if after_parent or (_opens_here(text, s) and not _glued_before(text, s) and (gov or siblings)):
+                out.append(PlaceHit(s, e, "County", d.code))
+            continue
+        # bare form (泽州): only the document's own counties
+        if d.city != city and not after_parent:
+            continue
+        if not (after_parent or _opens_here(text, s)):
+            continue
+        if text.startswith(ctx["product"], e):
+            continue
+        isolated = e == len(text) or bool(_LIST_SEP.match(text, e)) or not ("\u3400" <= text[e] <= "\u9fff")
+        if gov or (isolated and siblings) or _run_reaches_head(text, e):
+            out.append(PlaceHit(s, e, "County", d.code))
+    return out
+
+
+def _glued_before(text: str, s: int) -> bool:
+    """城区 right after a modifier (老城区, 中心城区, 主城区) is an urban area."""
+    return s > 0 and "\u3400" <= text[s - 1] <= "\u9fff" and not any(
+        text.endswith(w, 0, s) for w in lexicon.boundary_words())
+
+
+@lru_cache(maxsize=None)
+def _parents_of(code: str) -> tuple[str, ...]:
+    names = []
+    for d in lexicon.divisions():
+        if d.level == "city" and d.code[:4] == code[:4]:
+            names += [d.name] + ([d.short] if d.short else [])
+        if d.level == "province" and d.code[:2] == code[:2]:
+            names += [d.name] + ([d.short] if d.short else [])
+    return tuple(names)
+
+
+def _parents(d: Division) -> tuple[str, ...]:
+    return _parents_of(d.code)
+
+
+def doc_city(doc: Doc) -> str:
+    city = doc.user_data.get("kg_city")
+    if city is None:
+        city = infer_city(doc.text)
+        doc.user_data["kg_city"] = city
+    return city
+
+
+class PlaceRecognizer:
+    """spaCy component: County / Place spans (kb_id_ = division code) in doc.spans["kg"]."""
+
+    def __init__(self, span_key: str = SPAN_KEY):
+        self.span_key = span_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for h in find_places(doc.text, doc_city(doc)):
+            sp = doc.char_span(h.start, h.end, label=h.label, kb_id=h.code, alignment_mode="expand")
+            if sp is not None:
+                spans.append(sp)
+        add_spans(doc, spans, self.span_key)
+        return doc
+
+
+def add_spans(doc: Doc, spans, key: str = SPAN_KEY) -> None:
+    if key in doc.spans:
+        doc.spans[key].extend(spans)
+    else:
+        doc.spans[key] = spans
+
+
+@Language.factory("kg_places", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])
+def make_places(nlp: Language, name: str, span_key: str) -> PlaceRecognizer:
+    return PlaceRecognizer(span_key)

@@ -1,0 +1,131 @@
+"""Linking: alias families become one entity, levels stay apart, counties carry codes."""
+from array import array
+
+import pytest
+
+from kg.link import Linker, canonical_department, department_identity, entity_key, is_abbreviation, link, Place
+from kg.model import Block, Document, Mention, Source
+
+JINCHENG = Place("晋城市", "山西省")
+
+
+def _doc(text, doc_id="d1"):
+    src = Source(path="t.txt", text=text, encoding="utf-8", sha256="0")
+    block = Block("para", text, array("q", range(len(text))))
+    return Document(id=doc_id, source=src, title="晋城市人民政府关于…", blocks=[block], start=0, end=len(text))
+
+
+def _mentions(doc, items):
+    out = []
+    for surface, label, hint in items:
+        i = doc.blocks[0].text.index(surface)
+        out.append(Mention(doc.id, label, surface, i, i + len(surface), 1, 0, i, i + len(surface),
+                           canonical_hint=hint))
+    return out
+
+
+@pytest.mark.parametrize("a, b", [
+    ("市发改委", "市发展改革委"),
+    ("市发展改革委", "晋城市发展和改革委员会"),
+    ("市应急局", "市应急管理局"),
+    ("市政府", "晋城市人民政府"),
+    ("中共晋城市委", "市委"),
+    ("市卫健委", "市卫生健康委员会"),
+])
+def test_link_department_alias_families_share_identity(a, b):
+    assert department_identity(a, JINCHENG) == department_identity(b, JINCHENG)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("市发展改革委", "国家发展改革委"),
+    ("市发展改革委", "省发展改革委"),
+    ("山西省人民政府", "晋城市人民政府"),
+    ("市委", "市委宣传部"),
+])
+def test_link_levels_stay_apart(a, b):
+    assert department_identity(a, JINCHENG) != department_identity(b, JINCHENG)
+
+
+@pytest.mark.parametrize("surface, expected", [
+    ("市发改委", "市发展和改革委员会"),
+    ("市应急局", "市应急管理局"),
+    ("市市场监管局", "市市场监督管理局"),
+    ("市财政局", "市财政局"),
+])
+def test_link_canonical_department_without_corpus(surface, expected):
+    assert canonical_department(surface) == expected
+
+
+@pytest.mark.parametrize("short, long_, expected", [
+    ("晋控装备集团", "晋能控股装备制造集团", True),
+    ("晋能控股集团", "晋能控股装备制造集团", False),  # a leading part: the parent group
+    ("兰花科创公司", "山西兰花科技创业股份有限公司", False),  # different first character
+    ("华昱公司", "华新燃气集团", False),
+])
+def test_link_abbreviation_rule(short, long_, expected):
+    assert is_abbreviation(short, long_) is expected
+
+
+def test_link_one_entity_per_family_across_forms():
+    text = "晋城市发展和改革委员会（以下简称市发改委）会同市发展改革委、国家发展改革委和泽州县、泽州，市人民医院与晋城市人民医院"
+    doc = _doc(text)
+    ms = _mentions(doc, [("晋城市发展和改革委员会", "Department", ""), ("市发展改革委", "Department", ""),
+                         ("国家发展改革委", "Department", ""), ("泽州县", "County", "140525"),
+                         ("泽州，", "County", "140525"), ("市人民医院", "Institution", ""),
+                         ("晋城市人民医院", "Institution", "")])
+    ms[4].text = "泽州"
+    ents = link(ms, [doc])
+    city = ents[entity_key("Department", "晋城市发展和改革委员会")]
+    assert city.aliases == {"市发展改革委"}
+    assert entity_key("Department", "国家发展改革委") in ents
+    county = ents["county/泽州县"]
+    assert county.code == "140525" and county.aliases == {"泽州"}
+    assert ents["institution/晋城市人民医院"].aliases == {"市人民医院"}
+    assert all(m.entity for m in ms)
+
+
+def test_link_defined_alias_joins_entity():
+    text = "晋能控股装备制造集团有限公司（以下简称装备公司）。装备公司负责"
+    doc = _doc(text)
+    first = _mentions(doc, [("晋能控股装备制造集团有限公司", "Enterprise", "")])
+    j = text.rindex("装备公司")
+    second = Mention("d1", "Enterprise", "装备公司", j, j + 4, 1, 0, j, j + 4)
+    ents = link(first + [second], [doc])
+    assert len(ents) == 1 and first[0].entity == second.entity
+
+
+def test_link_keys_are_deterministic():
+    text = "市财政局、市应急局、市应急管理局、泽州县"
+    ms1 = _mentions(_doc(text), [("市财政局", "Department", ""), ("市应急局", "Department", ""),
+                                 ("市应急管理局", "Department", ""), ("泽州县", "County", "140525")])
+    ms2 = list(reversed(_mentions(_doc(text), [("市财政局", "Department", ""), ("市应急局", "Department", ""),
+                                               ("市应急管理局", "Department", ""), ("泽州县", "County", "140525")])))
+    assert sorted(link(ms1, [_doc(text)])) == sorted(link(ms2, [_doc(text)]))
+
+
+@pytest.fixture(scope="module")
+def linker():
+    text = "晋城市发展和改革委员会、市应急管理局、山西兰花科技创业股份有限公司、晋能控股装备制造集团、泽州县"
+    doc = _doc(text)
+    ms = _mentions(doc, [("晋城市发展和改革委员会", "Department", ""), ("市应急管理局", "Department", ""),
+                         ("山西兰花科技创业股份有限公司", "Enterprise", ""), ("晋能控股装备制造集团", "Enterprise", ""),
+                         ("泽州县", "County", "140525")])
+    return Linker.from_entities(link(ms, [doc]))
+
+
+@pytest.mark.parametrize("surface, label, expected", [
+    ("市发改委", "Department", "晋城市发展和改革委员会"),
+    ("市发展改革委", None, "晋城市发展和改革委员会"),
+    ("市应急局", "Department", "市应急管理局"),
+    ("晋控装备集团", None, "晋能控股装备制造集团"),
+    ("泽州县", None, "泽州县"),
+    ("省发展改革委", "Department", None),
+    ("市教育局", "Department", None),
+])
+def test_link_linker_resolves(linker, surface, label, expected):
+    ent = linker.resolve(surface, label)
+    assert (ent.label if ent else None) == expected
+
+
+def test_link_linker_suggests_near_misses(linker):
+    assert "市应急管理局" in linker.suggest("市应急管里局")

@@ -1,0 +1,112 @@
+"""Recognition of organisations and counties on gazette sentences and invented look-alikes."""
+import pytest
+
+from kg.nlp import make_nlp
+from kg.nlp.orgs import find_orgs
+from kg.nlp.places import find_places, infer_city
+
+JINCHENG = "1405"
+
+
+def labelled(text, label, city=JINCHENG):
+    if label in ("County", "Place"):
+        return [text[h.start:h.end] for h in find_places(text, city) if h.label == label]
+    return [text[h.start:h.end] for h in find_orgs(text, city) if h.label == label]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # gazette sentences
+    ("〔责任单位：市发展改革委、市工信局、市委宣传部〕", ["市发展改革委", "市工信局", "市委", "市委宣传部"]),
+    ("认真落实党中央、国务院、省委省政府及市委市政府决策部署", ["党中央", "国务院", "省委", "省政府", "市委", "市政府"]),
+    ("为认真落实《国务院办公厅关于推进人工影响天气工作高质量发展的意见》", ["国务院", "国务院办公厅"]),
+    ("市公安局、晋城军分区，各县（市、区）人民政府", ["市公安局", "晋城军分区"]),
+    ("完善晋城市人工影响天气领导组工作规则", ["晋城市人工影响天气领导组"]),
+    ("〔责任单位：市中级人民法院、市检察院、人行晋城中心支行、晋城海关〕",
+     ["市中级人民法院", "市检察院", "人行晋城中心支行", "晋城海关"]),
+    # invented, other places
+    ("由长治市生态环境局会同潞州区应急管理局负责", ["长治市生态环境局", "潞州区应急管理局"]),
+    ("报请湖南省人民政府办公厅审定", ["湖南省人民政府", "湖南省人民政府办公厅"]),
+    ("市创新生态建设领导小组办公室设在市科技局", ["市创新生态建设领导小组", "市创新生态建设领导小组办公室", "市科技局"]),
+])
+def test_nlp_orgs_departments(text, expected):
+    assert sorted(labelled(text, "Department")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text", [
+    "相关部门要加强协调，市直有关部门按职责分工负责",
+    "形成全市一盘棋的工作格局，全部纳入考核",
+    "文旅部门和自然资源主管部门共同举办",
+])
+def test_nlp_orgs_generic_references_are_not_departments(text):
+    assert labelled(text, "Department") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("统筹发挥山西泫氏实业集团有限公司铸铁排水管工程技术研究中心的引领作用",
+     ["山西泫氏实业集团有限公司"]),
+    ("山西兰花科技创业股份有限公司唐安煤矿分公司180万吨/年矿井配套选煤厂",
+     ["山西兰花科技创业股份有限公司", "山西兰花科技创业股份有限公司唐安煤矿分公司"]),
+    ("山西兰花集团芦河煤业有限公司90万吨/年兼并重组整合项目", ["山西兰花集团", "山西兰花集团芦河煤业有限公司"]),
+    ("支持晋城鸿智纳米光机电研究院有限公司建设", ["晋城鸿智纳米光机电研究院有限公司"]),
+    # invented
+    ("鼓励运城飞翔精工机械有限公司与太行重工集团合作", ["运城飞翔精工机械有限公司", "太行重工集团"]),
+    ("构建集群集团、矿业公司、实体企业等多级体系", []),
+])
+def test_nlp_orgs_enterprises(text, expected):
+    assert sorted(labelled(text, "Enterprise")) == sorted(expected)
+
+
+def test_nlp_orgs_coordination_expands_members():
+    text = "。晋控装备集团天源、晋丰、金象公司气化升级改造项目"
+    hints = sorted(h.hint for h in find_orgs(text, JINCHENG) if h.hint)
+    assert hints == ["晋控装备集团天源公司", "晋控装备集团晋丰公司", "晋控装备集团金象公司"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("推动与北京交通大学、太原理工大学、中北大学的科研合作", ["北京交通大学", "太原理工大学", "中北大学"]),
+    ("强化与中国矿业大学、中国矿业大学（北京）、中国地质大学合作",
+     ["中国矿业大学", "中国矿业大学（北京）", "中国地质大学"]),
+    ("统筹发挥山西泫氏实业集团有限公司铸铁排水管工程技术研究中心的引领作用",
+     ["山西泫氏实业集团有限公司铸铁排水管工程技术研究中心"]),
+    ("推进市疾病预防控制中心仪器设备升级", ["市疾病预防控制中心"]),
+    ("加强综合医院传染科建设，二级以上医院设置发热门诊", []),
+    # invented
+    ("依托湘潭钢铁产业研究院和湘潭市中心医院开展攻关", ["湘潭钢铁产业研究院", "湘潭市中心医院"]),
+])
+def test_nlp_orgs_institutions(text, expected):
+    assert sorted(labelled(text, "Institution")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("城区要求不低于80张床位，泽州县、高平市、阳城县要求不低于50张床位", ["城区", "泽州县", "高平市", "阳城县"]),
+    ("推进沁水蜂蜜、陵川中药材、阳城蚕桑等产业园", []),
+    ("加强沁水盆地煤层气勘探，改造老城区和中心城区", []),
+    ("规划建设高平绿色铸造产业园", ["高平"]),
+    ("晋城市城区人民政府", ["城区"]),
+])
+def test_nlp_places_counties(text, expected):
+    assert labelled(text, "County") == expected
+
+
+@pytest.mark.parametrize("text, city, code", [
+    ("晋城市城区", "", "140502"),
+    ("泽州县", JINCHENG, "140525"),
+    ("城区、泽州、高平", JINCHENG, "140502"),
+])
+def test_nlp_places_county_codes(text, city, code):
+    hits = find_places(text, city)
+    assert hits and [h.code for h in hits if h.label == "County"][0] == code
+
+
+def test_nlp_places_infer_city():
+    assert infer_city("晋城市人民政府关于印发泽州县…") == "1405"
+
+
+def test_nlp_pipeline_writes_span_group():
+    nlp = make_nlp()
+    names = [p for p, _ in nlp.pipeline]
+    assert names[:2] == ["kg_places", "kg_orgs"]
+    doc = nlp("由晋城市应急管理局会同泽州县人民政府负责")
+    got = {(s.text, s.label_) for s in doc.spans["kg"]}
+    assert ("晋城市应急管理局", "Department") in got
+    assert ("泽州县", "County") in got

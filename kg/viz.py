@@ -72,7 +72,7 @@ RELATION_ZH = {name: zh for name, zh in [*RELATIONS.values(), *MEASURE_LINKS.val
 FONT_FACE = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif"
 MAX_LABEL = 16  # characters of a name drawn on the canvas; the tooltip has the full name
 MAX_DOCS = 6  # documents listed in a tooltip
-BIG, BLOCK = 2500, 1024  # layout: component size where iterations start to shrink; rows per block
+BIG, BLOCK = 1500, 1024  # layout: component size where iterations start to shrink; rows per block
 
 
 class EntityNotFoundError(KGError):
@@ -301,10 +301,10 @@ def co_responsibility(G: nx.Graph) -> nx.Graph:
 
 # --- layout --------------------------------------------------------------------------------------
 
-def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 60) -> np.ndarray:
+def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 100) -> np.ndarray:
     """Fruchterman–Reingold on an n-node component: exact repulsion (in row blocks, to bound
     memory), attraction along edges. Past BIG nodes the iterations shrink so that the work
-    stays near BIG²·60 pair steps: a huge component is drawn roughly rather than slowly."""
+    stays near BIG²·100 pair steps: a huge component is drawn roughly rather than slowly."""
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2)).astype(np.float32)
     iterations = max(2, min(iterations, int(iterations * (BIG / n) ** 2)))
@@ -334,7 +334,7 @@ def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 60) ->
     return pos
 
 
-def layout(G: nx.Graph, seed: int = 7, spacing: float = 70.0) -> dict[str, tuple[float, float]]:
+def layout(G: nx.Graph, seed: int = 7, spacing: float = 100.0) -> dict[str, tuple[float, float]]:
     """Pixel positions: each component laid out alone (seeded), biggest first, packed in rows.
 
     A component of n nodes gets a square of side spacing·√n·1.6, so density is alike across

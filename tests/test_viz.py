@@ -359,3 +359,59 @@ def test_viz_browser_double_click_opens_focus_page(browser, mini_pages):
         "network.body.emitter.emit('doubleClick', {nodes: [n.id], edges: []}); return n.kgPage;")
     time.sleep(0.5)
     assert browser.current_url.endswith(target)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_viz_browser_hover_shows_name_aliases_and_quote_as_text(browser, mini_pages):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    open_page(browser, mini_pages[0].parent / "overview.html")
+    canvas = browser.find_element(By.CSS_SELECTOR, "#mynetwork canvas")
+    for iri, expected in [(EVIL[1], ["</script><script>window.kgPwned=2</script>研究院", "<b onmouseover=alert(3)>x</b>",
+                                      "第 500 行"]),
+                          (MARKET, ["晋城市市场监督管理局", "别名：市场监管局、市市场监管局", "第 40 行"])]:
+        x, y = browser.execute_script(
+            "var iri = arguments[0];"
+            "var n = network.body.data.nodes.get().filter(function (n) { return n.kgIri === iri; })[0];"
+            "var p = network.canvasToDOM(network.getPositions([n.id])[n.id]); return [p.x, p.y];", iri)
+        rect = canvas.rect
+        ActionChains(browser).move_to_element_with_offset(canvas, x - rect["width"] / 2, y - rect["height"] / 2) \
+            .pause(0.6).perform()
+        tip = browser.find_element(By.CSS_SELECTOR, ".vis-tooltip")
+        assert all(part in tip.text for part in expected), tip.text
+        if iri == EVIL[1]:
+            ARTIFACTS.mkdir(exist_ok=True)
+            browser.save_screenshot(str(ARTIFACTS / "mini-hover-injected-name.png"))
+    assert browser.execute_script("return window.kgPwned") is None
+
+
+def synthetic(n: int, seed: int = 5) -> nx.Graph:
+    """A graph shaped like a gazette's: measures each naming a few of n/5 departments, plus loose entities."""
+    import random
+
+    rnd = random.Random(seed)
+    kinds = list(viz.NODE_STYLE)
+    big = nx.Graph()
+    units = [f"u{i}" for i in range(n // 5)]
+    for i, u in enumerate(units):
+        big.add_node(u, type="Department", label=f"晋城市第{i}局", aliases=[f"市{i}局"])
+    for i in range(n - len(units)):
+        kind = "Measure" if i % 2 else kinds[i % len(kinds)]
+        node = f"n{i}"
+        big.add_node(node, type=kind, label=f"{kind}{i}号名称较长的一个实体", aliases=[], quote="引文", line=i)
+        for u in rnd.sample(units, rnd.randint(0, 3)):
+            big.add_edge(node, u, relations=[{"name": "responsibleUnit", "source": node, "target": u}], weight=1)
+    return big
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_viz_browser_two_thousand_nodes_draw_within_three_seconds(browser, tmp_path):
+    big = synthetic(2000)
+    page = viz.write_page(viz.overview_network(big), tmp_path / "big.html")
+    state = open_page(browser, page, shot="synthetic-2000")
+    assert_offline_and_clean(state, page)
+    assert state["drawnNodes"] == 2000
+    assert state["drawn"] < 3000, state["drawn"]

@@ -97,7 +97,7 @@ def find_policies(text: str, patterns: str | Path = PATTERNS) -> list[Citation]:
             end -= 1
         found.append(Citation(start, end, text[start:end], number))
     for start, end, num in _numbers(text):
-        if start not in tied:
+        if start not in tied and not _alone_on_line(text, start, end):
             found.append(Citation(start, end, num, _squeeze(num)))
     found.sort(key=lambda c: (c.start, c.end))
     return found
@@ -111,6 +111,13 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
         if start < m.end():
             out.append((start, m.end(), text[start:m.end()]))
     return out
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    """A 文号 on a line of its own heads a document (its own number); a citation sits in a sentence."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return not text[a:start].strip() and not text[end:b if b >= 0 else len(text)].strip()
 
 
 def _number_after(text: str, pos: int) -> tuple[int, int, str] | None:

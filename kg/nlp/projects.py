@@ -22,7 +22,7 @@ in doc.spans["kg"] as evidence; nested entities stay separate spans.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -156,9 +156,14 @@ class _Known:
         self.starts = [s for s, _, _ in self.spans]
 
     def inside(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Known spans that overlap [start, end)."""
-        i = max(0, bisect_left(self.starts, start) - 8)
-        return [k for k in self.spans[i:] if k[0] < end and k[1] > start and k[0] < end]
+        """Known spans that overlap [start, end) (names are shorter than MAX_NAME + 20)."""
+        out = []
+        for k in self.spans[bisect_left(self.starts, start - MAX_NAME - 20):]:
+            if k[0] >= end:
+                break
+            if k[1] > start:
+                out.append(k)
+        return out
 
     def covers(self, pos: int, labels=("Department", "Enterprise")) -> bool:
         """pos lies inside a known name of these types (建设 in 市住房和城乡建设局, 中铁建设集团)."""
@@ -174,7 +179,7 @@ def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[F
     lex = lexicon or load_lexicon()
     kn = _Known(known)
     found: list[Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     found += _quoted(text, taken)
     found += _counted(text, lex, taken)
     found += _headed(text, lex, kn, taken)
@@ -182,11 +187,21 @@ def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[F
     return found
 
 
-def _overlaps(taken, start, end) -> bool:
-    return any(s < end and start < e for s, e in taken)
+class _Taken:
+    """Character ranges already given to a project, kept sorted (they do not nest)."""
+
+    def __init__(self):
+        self.ranges: list[tuple[int, int]] = []
+
+    def append(self, r: tuple[int, int]) -> None:
+        insort(self.ranges, r)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.ranges, (end, -1))
+        return any(s < end and start < e for s, e in self.ranges[max(0, i - 3):i])
 
 
-def _quoted(text: str, taken: list) -> list[Found]:
+def _quoted(text: str, taken: _Taken) -> list[Found]:
     """Quoted titles in a run after a programme word: 山西省科技重大专项“A”“B”，…“C”等主要项目."""
     out = []
     quotes = list(QUOTE.finditer(text))
@@ -207,7 +222,7 @@ def _quoted(text: str, taken: list) -> list[Found]:
     return out
 
 
-def _counted(text: str, lex: Lexicon, taken: list) -> list[Found]:
+def _counted(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
     """A counted coordination expands to one project per item: A、B和C三个X产业园."""
     out = []
     for m in COUNT.finditer(text):
@@ -229,7 +244,7 @@ def _counted(text: str, lex: Lexicon, taken: list) -> list[Found]:
             pos = s + len(part)
         if len(items) != n or any(not 2 <= e - s <= 12 for s, e in items):
             continue
-        if _overlaps(taken, items[0][0], tail.end()):
+        if taken.overlaps(items[0][0], tail.end()):
             continue
         for s, e in items:
             out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0)))
@@ -280,13 +295,13 @@ def _region_start(text: str, head_start: int, floor: int) -> int:
     return i
 
 
-def _headed(text: str, lex: Lexicon, kn: _Known, taken: list) -> list[Found]:
+def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
     out = []
     floor = 0  # every head closes the region of the next one
     for m in lex.heads.finditer(text):
         kind = m.lastgroup
         hs, he = m.span()
-        if _overlaps(taken, hs, he):
+        if taken.overlaps(hs, he):
             floor = max(floor, he)
             continue
         after = text[he:he + 6]

@@ -1,0 +1,123 @@
+"""kg.nlp.projects: project names from their shape (head noun, left boundary, evidence)."""
+import time
+
+import pytest
+import spacy
+
+from kg.nlp import projects
+from kg.nlp.projects import find_projects
+
+
+def names(text, known=()):
+    return [f.name for f in find_projects(text, known)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # gazette (line 1042): a list after 重点建设, each led by its company, with a quantity
+    ("链，重点建设晋城三赢精密电子有限公司年产 2亿个搭载高阶镜头相机模组制程工程项目、晋城市光机电产业研究院"
+     "先进半导体激光器芯片项目、晋城鸿智纳米光机电研究院有限公司超高速机器视觉与新一代智能制造机器人项目。",
+     ["晋城三赢精密电子有限公司年产 2亿个搭载高阶镜头相机模组制程工程项目",
+      "晋城市光机电产业研究院先进半导体激光器芯片项目",
+      "晋城鸿智纳米光机电研究院有限公司超高速机器视觉与新一代智能制造机器人项目"]),
+    # gazette (line 835): parks after 依托, coordinated with 和
+    ("依托晋钢智造科技产业园和晋钢机电装备产业园，做强建筑用钢", ["晋钢智造科技产业园", "晋钢机电装备产业园"]),
+    # gazette (line 12557): owners coordinated before one project; a project inside a bracket
+    ("晋控装备集团天源、晋丰、金象公司气化升级改造项目、华昱公司转型发展项目（包括天溪煤制油分公司迁建项目）、"
+     "天泽集团气化升级改造项目等。",
+     ["晋控装备集团天源、晋丰、金象公司气化升级改造项目", "华昱公司转型发展项目", "天溪煤制油分公司迁建项目",
+      "天泽集团气化升级改造项目"]),
+    # gazette (line 12226): capacities are heads; a short aside stays inside the name
+    ("150万吨/年以上重点矿井。晋控装备集团车寨矿井150万吨/年矿井及其配套选煤厂，山西兰花科技创业股份有限公司"
+     "大阳煤矿分公司下组煤水平延伸（配采）项目等。",
+     ["晋控装备集团车寨矿井150万吨/年矿井及其配套选煤厂",
+      "山西兰花科技创业股份有限公司大阳煤矿分公司下组煤水平延伸（配采）项目"]),
+    # gazette (line 12252): numbered seams are one name
+    ("，天泰岳南煤业3#、15#煤配采项目等。", ["天泰岳南煤业3#、15#煤配采项目"]),
+    # gazette (专栏三): 工程 items at the start of their lines
+    ("公共卫生救治网络体系重点项目\n传染病检验检测能力提升工程。市、县（市、区）疾病预防控制中心\n"
+     "城乡急救体系建设工程。按照要求和标准配置", ["传染病检验检测能力提升工程", "城乡急救体系建设工程"]),
+    # gazette (line 1086): quoted programme titles after 专项 / before 等主要项目
+    ("依托山西省科技重大专项“煤层气低产井成因机制及增产改造关键技术”“煤矿区煤与煤层气共采理论与关键技术体系及"
+     "示范工程”，以及产业化应用中“煤矿排空低浓度瓦斯收集利用”等主要项目开展技术攻关",
+     ["煤层气低产井成因机制及增产改造关键技术", "煤矿区煤与煤层气共采理论与关键技术体系及示范工程",
+      "煤矿排空低浓度瓦斯收集利用"]),
+    # gazette (line 1106): platforms named by their place; a quoted modifier stays in the name
+    ("以实验室为平台建设晋城市煤层气大数据平台，继而为山西省煤层气大数据平台奠定基础。",
+     ["晋城市煤层气大数据平台", "山西省煤层气大数据平台"]),
+    ("构建“非常规天然气”质量认定基础设施技术创新平台。", ["“非常规天然气”质量认定基础设施技术创新平台"]),
+    # gazette (line 1157): a counted coordination expands
+    ("推进沁水蜂蜜、陵川中药材、阳城蚕桑、高平生猪和泽州生猪小杂粮五个现代农业科技产业园建设，",
+     ["沁水蜂蜜现代农业科技产业园", "陵川中药材现代农业科技产业园", "阳城蚕桑现代农业科技产业园",
+      "高平生猪现代农业科技产业园", "泽州生猪小杂粮现代农业科技产业园"]),
+    # gazette (line 1141): 工程项目 followed by more words: the 工程 is the name
+    ("实施优质粮食工程项目新技术试验示范、开展农作物新品种试验示范项目。", ["优质粮食工程"]),
+    # invented, same style, projects not in the gazette
+    ("重点建设太原重工股份有限公司年产5000台智能掘进装备项目、忻州市光伏新材料产业研究院高效异质结电池项目。",
+     ["太原重工股份有限公司年产5000台智能掘进装备项目", "忻州市光伏新材料产业研究院高效异质结电池项目"]),
+    ("加快推进大同市第三人民医院迁建项目建设，", ["大同市第三人民医院迁建项目"]),
+    ("专栏3 铁路专用线重点项目\n阳泉北铁路专用线，总投资 3亿元。\n寺河铁路专用线，总投资 7亿元。",
+     ["阳泉北铁路专用线", "寺河铁路专用线"]),
+    ("推进平遥古陶、介休绵山和灵石红崖三个文化旅游产业园建设。",
+     ["平遥古陶文化旅游产业园", "介休绵山文化旅游产业园", "灵石红崖文化旅游产业园"]),
+    ("依托山西省重点研发计划“高硫煤清洁利用关键技术”“矿井水资源化利用示范”，",
+     ["高硫煤清洁利用关键技术", "矿井水资源化利用示范"]),
+    ("县（市、区）人民政府立项建设森林防火能力提升工程，强化能力建设。", ["森林防火能力提升工程"]),
+    ("依托长治高新技术产业开发区、潞城经济技术开发区，打造产业集群。", ["长治高新技术产业开发区", "潞城经济技术开发区"]),
+])
+def test_nlp_projects_names(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "面，打造一批智慧矿山示范项目，促进智能化技术",  # a kind of project
+    "开展管道接口耐压及抗震性能试验与研究等项目研发。",  # 等项目
+    "孵化项目公司、培育高新技术企业，孵化项目产值达到30亿元。",  # 项目 inside other nouns
+    "建设轨道交通新型材料结构件成型工程技术研究中心",  # 工程技术研究中心 is an institution
+    "建设有机旱作农业示范区。",  # a demonstration zone with no name of its own
+    "以实验室为平台，",  # 为 + head is a predicate
+    "专栏1 煤炭产能提升重点项目",  # a box title names a category
+    "积极推进项目前期工作，",  # a verb before the head
+    "培育发展特色文化产业园区，",  # a kind of park
+    "将人工影响天气作业项目纳入生态环境部门的项目库",  # a category of projects
+    "加强市级急救中心指挥调度信息化平台建设",  # an institution's own system
+])
+def test_nlp_projects_not_projects(text):
+    assert names(text) == []
+
+
+def test_nlp_projects_known_places_and_firms_are_evidence():
+    text = "支持建设泰和科技数字园区"
+    assert names(text) == []  # 园区 needs a place or an owner
+    assert names(text, [(4, 8, "Enterprise")]) == ["泰和科技数字园区"]
+
+
+def test_nlp_projects_component_keeps_nested_enterprise():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("kg_projects")
+    text = "重点建设晋城三赢精密电子有限公司年产2亿个搭载高阶镜头相机模组制程工程项目。"
+    doc = nlp.make_doc(text)
+    company = "晋城三赢精密电子有限公司"
+    doc.spans["kg"] = [doc.char_span(4, 4 + len(company), label="Enterprise")]
+    doc = nlp.get_pipe("kg_projects")(doc)
+    got = sorted((s.label_, s.text) for s in doc.spans["kg"])
+    assert got == [("Enterprise", company), ("Project", text[4:-1])]
+
+
+def test_nlp_projects_component_puts_expanded_name_in_kb_id():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("kg_projects")
+    doc = nlp("推进沁水蜂蜜、陵川中药材两个现代农业科技产业园建设")
+    assert [(s.text, s.kb_id_) for s in doc.spans["kg"]] == [
+        ("沁水蜂蜜", "沁水蜂蜜现代农业科技产业园"), ("陵川中药材", "陵川中药材现代农业科技产业园")]
+    assert {s.label_ for s in doc.spans["kg"]} == {projects.LABEL}
+
+
+def test_nlp_projects_fast_enough():
+    text = ("依托晋钢智造科技产业园和晋钢机电装备产业园，做强建筑用钢，建成全国重要的铸管和市政铸件生产基地。"
+            "加强综合医院传染科建设，推进市级传染病专科医院迁建项目建设，统筹满足区域内快速检测需要。") * 2500
+    find_projects("预热")
+    t = time.perf_counter()
+    found = find_projects(text)
+    rate = len(text) / (time.perf_counter() - t)
+    assert len(found) == 3 * 2500
+    assert rate > 500_000, f"{rate:.0f} chars/s"

@@ -35,13 +35,39 @@ class ParallelError(KGError):
 
 # --- what runs in a worker -------------------------------------------------------------------
 
-def _warm_worker():
-    """Build the spaCy pipeline once per worker process, before the first task arrives."""
+# An invented notice with one of each kind of thing the recognisers look for: running it
+# once compiles every lazily built matcher and regex in the worker, off the critical path.
+_WARM_TEXT = """某市人民政府
+关于印发某市促进企业发展若干措施的通知
+某市政发〔2022〕1号
+
+各县（市、区）人民政府，市人民政府各委、局、办：
+现将《某市促进企业发展若干措施》印发给你们，请认真贯彻执行。
+
+某市人民政府
+2022年5月6日
+（此件公开发布）
+
+某市促进企业发展若干措施
+一、加强组织领导
+（一）建立工作机制。由市发展和改革委员会牵头，市工业和信息化局、泽州县人民政府配合，支持山西某某科技有限公司\
+建设年产10万吨项目，依托某市职业技术学院开展培训。（责任单位：市发展改革委、市财政局）
+"""
+
+
+def _warm_worker(documents_fn=None, mentions_fn=None):
+    """Build the spaCy pipeline and the recognisers' lazy tables once per worker, before real work."""
     try:
         from .nlp import make_nlp
-    except ImportError:
-        return
-    make_nlp()
+
+        make_nlp()
+        if documents_fn is not None and mentions_fn is not None:
+            from .read import read_bytes
+
+            for doc in documents_fn(read_bytes("warm-up.txt", _WARM_TEXT.encode("utf-8"))):
+                mentions_fn(doc)
+    except Exception:  # noqa: BLE001 — warming up is an optimisation; real errors surface in the tasks
+        pass
 
 
 def _noop():
@@ -104,13 +130,14 @@ def _serial(source: Source, documents_fn, mentions_fn) -> Result:
 class _LocalPool:
     """ProcessPoolExecutor on forkserver (spawn where there is none): no fork of a threaded parent."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, documents_fn=None, mentions_fn=None):
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(["kg.pipeline", "kg.nlp", "spacy"])  # imported once, inherited by each worker
         self.n = workers
-        self._ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker)
+        self._ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker,
+                                       initargs=(documents_fn, mentions_fn))
         for _ in range(workers):  # start every worker now so they warm up while the caller segments
             self._ex.submit(_noop)
 
@@ -204,7 +231,7 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
         if scheduler is None and workers <= 1:
             fresh = [_serial(s, documents_fn, mentions_fn) for s in todo_sources]
         else:
-            pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers)
+            pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers, documents_fn, mentions_fn)
             try:
                 fresh = _run(pool, todo_sources, documents_fn, mentions_fn)
             except BrokenProcessPool as err:

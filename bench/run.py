@@ -1,0 +1,429 @@
+"""Benchmark of kg: build time and memory, throughput per stage, named-query latency.
+
+Not a test: it measures and prints markdown tables (and, with --readme, puts them in
+README.md between `<!-- bench:start -->` and `<!-- bench:end -->`).
+
+    python bench/run.py                      # sizes 1,10,100 of the bundled gazette, 2 workers
+    python bench/run.py --sizes 1,10 --quick # fewer query repetitions, rdflib only up to 10×
+
+Size 1 is the bundled gazette; size N is N files made by bench/synth.py (copy 0 = the
+gazette, copies 1… with other 文号, counties and company names), so linking has real work.
+Every build runs in a fresh subprocess (start-up included, as a user sees it); its peak
+memory is the sum of proportional set sizes (PSS) of its process tree, sampled every 50 ms,
+and the largest single process's ru_maxrss. Queries run in a subprocess per graph and store.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+STAGES = ("read", "clean", "segment", "nlp", "map", "link", "relate", "rdf", "write")
+EXTRACTION = ("clean", "segment", "nlp")
+# The floor: one pass of a regex over the same text, for 〔…〕 clauses/文号 and organisation suffixes.
+FLOOR_RE = re.compile(r"〔[^〔〕\n]{1,40}〕[^，。\n]{0,6}号|[\u4e00-\u9fff]{2,12}?(?:委员会|办公室|管理局|局|公司|中心)")
+RDFLIB_MAX_TRIPLES = 2_000_000  # above this rdflib's memory store needs many GB and minutes to load
+QUERY_BUDGET_S = 20.0  # per query and store: stop repeating once this much time was spent
+TARGETS = {
+    "gazette_wall_s": 3.0,
+    "extraction_cps_per_core": 500_000,
+    "big_wall_s": 180.0,
+    "big_peak_gb": 3.0,
+    "linearity": 1.2,
+    "query_p50_ms": 50.0,
+    "ranking_s": 1.0,
+}
+RANKING_QUERY = "co_responsibility_pairs"
+
+KG = "https://w3id.org/cn-policy-kg/ontology#"
+# Parameter values for the named queries, found in each graph (not timed): the most
+# mentioned entity of a class, the most cited document, … so that answers are not empty.
+_PREFIXES = f"""PREFIX kg: <{KG}> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+"""
+_MOST_MENTIONED = _PREFIXES + """SELECT ?l (COUNT(?mn) AS ?n) WHERE {{ ?e a kg:{cls} ; skos:prefLabel ?l .
+  OPTIONAL {{ ?mn itsrdf:taIdentRef ?e }} }} GROUP BY ?l ORDER BY DESC(?n) ?l LIMIT 1"""
+PROBES = {
+    "unit": [_PREFIXES + "SELECT ?l (COUNT(?m) AS ?n) WHERE { ?m kg:ledBy ?u . ?u skos:prefLabel ?l } GROUP BY ?l ORDER BY DESC(?n) ?l LIMIT 1",
+             _MOST_MENTIONED.format(cls="Department")],
+    "entity": [_MOST_MENTIONED.format(cls="Department")],
+    "place": [_MOST_MENTIONED.format(cls="County"), _MOST_MENTIONED.format(cls="Place")],
+    "enterprise": [_MOST_MENTIONED.format(cls="Enterprise"), _MOST_MENTIONED.format(cls="Institution")],
+    "document": [_PREFIXES + "SELECT ?l WHERE { ?d a kg:Document ; kg:documentNumber ?l } ORDER BY ?l LIMIT 1",
+                 _PREFIXES + "SELECT ?l WHERE { ?d a kg:Document ; dcterms:title ?l } ORDER BY ?l LIMIT 1"],
+    "cited": [_PREFIXES + "SELECT ?l (COUNT(?d) AS ?n) WHERE { ?d kg:cites ?c . ?c skos:prefLabel|dcterms:identifier|dcterms:title ?l } GROUP BY ?l ORDER BY DESC(?n) ?l LIMIT 1"],
+    "measure": [_PREFIXES + "SELECT ?l WHERE { ?m a kg:Measure ; dcterms:title|skos:prefLabel ?l } ORDER BY ?l LIMIT 1"],
+    "type": ["Department"],
+}
+
+
+# --- corpora ---------------------------------------------------------------------------------
+
+def corpus(size: int, work: Path) -> list[Path]:
+    from kg.read import bundled_gazette
+
+    if size == 1:
+        return [bundled_gazette()]
+    from synth import make_corpus
+
+    return make_corpus(bundled_gazette(), work / f"corpus-{size}", size)
+
+
+def text_chars(paths) -> int:
+    return sum(len(Path(p).read_text(encoding="utf-8")) for p in paths)
+
+
+def regex_floor(paths, rounds: int = 3) -> float:
+    """Characters per second of one FLOOR_RE pass (best of `rounds`)."""
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
+    chars = sum(map(len, texts))
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        for text in texts:
+            for _m in FLOOR_RE.finditer(text):
+                pass
+        best = min(best, time.perf_counter() - t)
+    return chars / best
+
+
+# --- measuring a subprocess ------------------------------------------------------------------
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, ()))
+    return out
+
+
+def measure(cmd: list[str], log: Path, timeout: float = 3600) -> dict:
+    """Run cmd; wall seconds, peak PSS of its process tree (sampled) and the largest ru_maxrss."""
+    peak = [0]
+    done = threading.Event()
+    with open(log, "wb") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+
+        def sample():
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+        wall = time.perf_counter() - t0
+        done.set()
+        sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}); see {log}:\n"
+                         + log.read_text(encoding="utf-8", errors="replace")[-2000:])
+    return {"wall_s": wall, "peak_tree_mb": peak[0] / 1024, "max_rss_mb": usage.ru_maxrss / 1024}
+
+
+# --- children: one build, or the named queries on one graph with one store -------------------
+
+def child_build(spec: dict) -> None:
+    t = time.perf_counter()
+    from kg.build import build_corpus, write_outputs
+
+    imports = time.perf_counter() - t
+    corpus = build_corpus(spec["inputs"], workers=spec["workers"], cache=None)
+    write_outputs(corpus, Path(spec["out"]), ["trig", "ttl", "nt", "csv"])
+    result = {"timings": corpus.timings, "imports_s": imports, "documents": len(corpus.documents),
+              "mentions": len(corpus.mentions), "entities": len(corpus.entities),
+              "measures": len(corpus.measures), "relations": len(corpus.relations)}
+    Path(spec["result"]).write_text(json.dumps(result), encoding="utf-8")
+
+
+def _probe(graph, name: str):
+    from kg.query import run
+
+    for probe in PROBES.get(name, []):
+        if "SELECT" not in probe:
+            return probe
+        try:
+            rows = run(graph, probe).rows
+        except Exception:  # noqa: BLE001 — a probe that does not fit this graph: try the next
+            continue
+        if rows and rows[0][0] is not None:
+            return str(rows[0][0])
+    return None
+
+
+def child_queries(spec: dict) -> None:
+    from kg.query import named_queries, run
+    from kg.store import open_graph
+
+    t = time.perf_counter()
+    graph = open_graph(spec["graph"], engine=spec["engine"])
+    load_s = time.perf_counter() - t
+    values: dict[str, str | None] = {}
+    out = {"load_s": load_s, "triples": len(graph), "queries": {}}
+    for name, nq in named_queries().items():
+        params = {}
+        for p in nq.param_names:
+            if p not in values:
+                values[p] = _probe(graph, p)
+            params[p] = values[p]
+        if any(v is None for v in params.values()):
+            out["queries"][name] = {"skipped": f"no value for {[k for k, v in params.items() if v is None]}"}
+            continue
+        run(graph, name, params)  # warm-up: parse, caches
+        times, spent, rows = [], 0.0, 0
+        while len(times) < spec["repeat"] and spent < QUERY_BUDGET_S:
+            t = time.perf_counter()
+            rows = len(run(graph, name, params).rows)
+            dt = time.perf_counter() - t
+            times.append(dt)
+            spent += dt
+        out["queries"][name] = {"times": times, "rows": rows, "params": params}
+    Path(spec["result"]).write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
+
+
+def _child(kind: str, spec: dict, log: Path, timeout: float) -> tuple[dict, dict]:
+    fd, result = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
+    spec = {**spec, "result": result}
+    stats = measure([sys.executable, str(Path(__file__).resolve()), f"--child-{kind}", json.dumps(spec)], log, timeout)
+    data = json.loads(Path(result).read_text(encoding="utf-8"))
+    os.unlink(result)
+    return stats, data
+
+
+# --- statistics and tables -------------------------------------------------------------------
+
+def pct(values: list[float], q: float) -> float:
+    """q-th percentile (0–100), linear interpolation."""
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    k = (len(v) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+def _rate(chars: int, seconds: float | None) -> str:
+    if not seconds:
+        return "–"
+    r = chars / seconds
+    return f"{r / 1e6:.2f}M" if r >= 1e6 else f"{r / 1e3:.0f}k"
+
+
+def _ms(s: float) -> str:
+    return f"{s * 1000:.0f}" if s >= 0.01 else f"{s * 1000:.1f}"
+
+
+def tables(results: dict) -> str:
+    builds, queries, targets = results["builds"], results["queries"], results["targets"]
+    lines = [f"Machine: {results['machine']}. Corpus N = N files (the bundled gazette and N−1 perturbed copies, "
+             f"bench/synth.py). Generated by `python bench/run.py {results['argv']}` on {results['date']}.", ""]
+    lines += ["**Build** (fresh process each, start-up included; graph.trig/ttl/nt + CSV written)", "",
+              "| corpus | files | characters | workers | wall s | chars/s | peak memory (PSS, all processes) | largest process RSS | documents | mentions | entities |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for b in builds:
+        lines.append(f"| {b['label']} | {b['files']} | {b['chars']:,} | {b['workers']} | {b['wall_s']:.2f} | {_rate(b['chars'], b['wall_s'])} | "
+                     f"{b['peak_tree_mb']:.0f} MB | {b['max_rss_mb']:.0f} MB | {b['documents']} | {b['mentions']:,} | {b['entities']:,} |")
+    lines += ["", "**Throughput per stage** (characters of input per second of that stage; `map` = clean+segment+nlp "
+              "on the worker processes; floor = one regular-expression pass over the same text)", "",
+              "| corpus | workers | " + " | ".join(STAGES) + " | extraction / core | regex floor |",
+              "| --- | ---: | " + " | ".join("---:" for _ in STAGES) + " | ---: | ---: |"]
+    for b in builds:
+        t = b["timings"]
+        extraction = sum(t.get(s, 0) for s in EXTRACTION)
+        ext = _rate(b["chars"], extraction) if extraction else (_rate(b["chars"], t["map"] * b["workers"]) + "*" if t.get("map") else "–")
+        lines.append(f"| {b['label']} | {b['workers']} | " + " | ".join(_rate(b["chars"], t.get(s)) for s in STAGES)
+                     + f" | {ext} | {_rate(b['chars'], b['chars'] / b['floor_cps'])} |")
+    lines += ["", "\\* map time × workers: an upper bound on the time per core.", ""]
+    lines += ["**Named queries** (each .rq in queries/ with values found in the graph; warm, repeated; ms)", "",
+              "| corpus | triples | store | load s | queries | p50 median | p50 worst (query) | p95 worst | co-responsibility ranking p50 |",
+              "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for q in queries:
+        if "skipped" in q:
+            lines.append(f"| {q['label']} | {q.get('triples', 0):,} | {q['engine']} | – | – | – | {q['skipped']} | – | – |")
+            continue
+        timed = {n: r for n, r in q["queries"].items() if r.get("times")}
+        p50 = {n: pct(r["times"], 50) for n, r in timed.items()}
+        p95 = {n: pct(r["times"], 95) for n, r in timed.items()}
+        worst = max(p50, key=p50.get)
+        rank = p50.get(RANKING_QUERY)
+        lines.append(f"| {q['label']} | {q['triples']:,} | {q['engine']} | {q['load_s']:.1f} | {len(timed)} | "
+                     f"{_ms(statistics.median(p50.values()))} | {_ms(p50[worst])} ({worst}) | {_ms(max(p95.values()))} | "
+                     f"{_ms(rank) if rank is not None else '–'} |")
+    lines += ["", "**Targets**", "", "| target | measured | met |", "| --- | --- | --- |"]
+    for name, measured, met in targets:
+        lines.append(f"| {name} | {measured} | {'yes' if met else ('no' if met is False else 'not measured')} |")
+    return "\n".join(lines) + "\n"
+
+
+def check_targets(results: dict, sizes: list[int], workers: int) -> list[tuple]:
+    b = {(x["size"], x["workers"]): x for x in results["builds"]}
+    out = []
+    cli = results.get("cli_wall_s")
+    out.append((f"bundled gazette, `kg build` wall incl. start-up ≤ {TARGETS['gazette_wall_s']:.0f} s",
+                f"{cli:.2f} s" if cli else "–", cli is not None and cli <= TARGETS["gazette_wall_s"] if cli else None))
+    serial = b.get((1, 1))
+    if serial and all(s in serial["timings"] for s in EXTRACTION):
+        cps = serial["chars"] / sum(serial["timings"][s] for s in EXTRACTION)
+        out.append((f"extraction (clean+segment+nlp) ≥ {TARGETS['extraction_cps_per_core'] // 1000}k chars/s per core",
+                    f"{cps / 1000:.0f}k chars/s", cps >= TARGETS["extraction_cps_per_core"]))
+    big, mid = b.get((100, workers)), b.get((10, workers))
+    if big:
+        out.append((f"100× corpus ≤ {TARGETS['big_wall_s']:.0f} s with {workers} workers", f"{big['wall_s']:.0f} s",
+                    big["wall_s"] <= TARGETS["big_wall_s"]))
+        out.append((f"100× peak memory ≤ {TARGETS['big_peak_gb']:.0f} GB", f"{big['peak_tree_mb'] / 1024:.2f} GB (PSS, all processes)",
+                    big["peak_tree_mb"] / 1024 <= TARGETS["big_peak_gb"]))
+        if mid:
+            ratio = big["wall_s"] / (10 * mid["wall_s"])
+            out.append((f"100× within {TARGETS['linearity']}× of linear from 10×", f"{ratio:.2f}× (t100 / 10·t10)",
+                        ratio <= TARGETS["linearity"]))
+    else:
+        out.append(("100× corpus targets (time, memory, linearity)", "not run", None))
+    big_q = [q for q in results["queries"] if q["size"] == max(sizes) and "skipped" not in q and q["engine"] == "oxigraph"]
+    for q in big_q:
+        timed = {n: pct(r["times"], 50) for n, r in q["queries"].items() if r.get("times")}
+        others = {n: v for n, v in timed.items() if n != RANKING_QUERY}
+        worst = max(others, key=others.get)
+        out.append((f"named queries on the {q['label']} graph ({q['engine']}) p50 ≤ {TARGETS['query_p50_ms']:.0f} ms",
+                    f"median {_ms(statistics.median(others.values()))} ms; worst {_ms(others[worst])} ms ({worst})",
+                    others[worst] * 1000 <= TARGETS["query_p50_ms"]))
+        if RANKING_QUERY in timed:
+            out.append((f"co-responsibility ranking on the {q['label']} graph ≤ {TARGETS['ranking_s']:.0f} s",
+                        f"{timed[RANKING_QUERY] * 1000:.0f} ms", timed[RANKING_QUERY] <= TARGETS["ranking_s"]))
+    return out
+
+
+def replace_between_markers(text: str, block: str) -> str:
+    """README text with everything between the bench markers replaced by `block`."""
+    start, end = text.find(MARK_START), text.find(MARK_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README.md has no {MARK_START} … {MARK_END} section")
+    return text[: start + len(MARK_START)] + "\n" + block.rstrip("\n") + "\n" + text[end:]
+
+
+# --- main ------------------------------------------------------------------------------------
+
+def _machine() -> str:
+    import platform
+
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        model = ""
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores{' (' + model + ')' if model else ''}, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="kg benchmark (build, stages, queries)")
+    ap.add_argument("--sizes", default="1,10,100", help="corpus sizes in gazettes (default: %(default)s)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="fewer query repetitions; rdflib only on graphs ≤ 10×")
+    ap.add_argument("--readme", action="store_true", help="write the tables into README.md between the bench markers")
+    ap.add_argument("--work", default=None, help="folder for corpora and graphs (default: a temporary folder)")
+    ap.add_argument("--json", default=None, help="also write the raw measurements here")
+    ap.add_argument("--child-build", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--child-queries", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child_build:
+        child_build(json.loads(args.child_build))
+        return 0
+    if args.child_queries:
+        child_queries(json.loads(args.child_queries))
+        return 0
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    work = Path(args.work or tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    repeat = 5 if args.quick else 21
+    results = {"machine": _machine(), "argv": " ".join(sys.argv[1:] if argv is None else argv),
+               "date": time.strftime("%Y-%m-%d"), "builds": [], "queries": []}
+    say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
+
+    if 1 in sizes:  # the headline: the command a user types, start-up included
+        say("kg build (bundled gazette, CLI) …")
+        results["cli_wall_s"] = measure([sys.executable, "-m", "kg.cli", "build", "--no-cache", "--out", str(work / "cli-out")],
+                                        work / "cli.log")["wall_s"]
+    for size in sizes:
+        paths = corpus(size, work)
+        chars = text_chars(paths)
+        floor = regex_floor(paths)
+        label = "gazette" if size == 1 else f"{size}×"
+        for w in ([1, args.workers] if size == 1 and args.workers > 1 else [args.workers]):
+            say(f"build {label} with {w} worker(s) …")
+            out = work / f"out-{size}-w{w}"
+            stats, data = _child("build", {"inputs": [str(p) for p in paths], "out": str(out), "workers": w},
+                                 work / f"build-{size}-w{w}.log", timeout=3600)
+            results["builds"].append({"size": size, "label": label, "files": len(paths), "chars": chars, "workers": w,
+                                      "floor_cps": floor, "out": str(out), **stats, **data})
+        graph = Path(results["builds"][-1]["out"]) / "graph.ttl"
+        nt = graph.with_suffix(".nt")
+        triples = sum(1 for _ in open(nt, "rb")) if nt.exists() else 0
+        for engine in ("rdflib", "oxigraph"):
+            entry = {"size": size, "label": label, "engine": engine, "triples": triples}
+            if engine == "rdflib" and (triples > RDFLIB_MAX_TRIPLES or (args.quick and size > 10)):
+                entry["skipped"] = f"skipped (>{RDFLIB_MAX_TRIPLES // 1_000_000}M triples)" if triples > RDFLIB_MAX_TRIPLES else "skipped (--quick)"
+                results["queries"].append(entry)
+                continue
+            say(f"named queries on {label} with {engine} …")
+            _, data = _child("queries", {"graph": str(graph), "engine": engine, "repeat": repeat},
+                             work / f"queries-{size}-{engine}.log", timeout=3600)
+            results["queries"].append({**entry, **data})
+    results["targets"] = check_targets(results, sizes, args.workers)
+    md = tables(results)
+    print(md)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    if args.readme:
+        readme = ROOT / "README.md"
+        readme.write_text(replace_between_markers(readme.read_text(encoding="utf-8"), md), encoding="utf-8")
+        say(f"updated {readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

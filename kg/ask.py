@@ -173,10 +173,11 @@ class Answer:
 _ENTITY_QUERY = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
-SELECT ?e ?class ?label ?pref WHERE {
+SELECT ?e ?class ?label ?pref ?code WHERE {
   ?e a ?class .
   FILTER(STRSTARTS(STR(?class), STR(kg:)) && ?class NOT IN (kg:Measure, kg:Mention, kg:Section, kg:Build))
   { ?e skos:prefLabel ?label . BIND(true AS ?pref) } UNION { ?e skos:altLabel ?label . BIND(false AS ?pref) }
+  OPTIONAL { ?e kg:adminCode ?code }
 }"""
 _MEASURE_QUERY = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -211,11 +212,12 @@ class EntityIndex:
     市发改委 ⊂ 市发展改革委) → nothing, with difflib suggestions.
     """
 
-    def __init__(self, rows):
-        # rows: (iri, type, label, is_pref)
+    def __init__(self, rows, codes=None):
+        # rows: (iri, type, label, is_pref); codes: iri → administrative division code
         self.pref: dict[str, tuple[str, str]] = {}  # iri → (label, type)
         self.by_label: dict[str, set[str]] = {}  # normalised label or alias → iris
         self.labels: dict[str, str] = {}  # normalised → as written
+        self.codes = dict(codes or {})
         for iri, typ, label, is_pref in sorted(rows):
             if is_pref and iri not in self.pref:
                 self.pref[iri] = (label, typ)
@@ -229,10 +231,12 @@ class EntityIndex:
 
     @classmethod
     def from_graph(cls, graph) -> "EntityIndex":
-        rows = []
-        for e, cls_, label, pref in graph.query(_ENTITY_QUERY):
-            rows.append((str(e), str(cls_).rsplit("#", 1)[-1], str(label), bool(pref.toPython())))
-        return cls(rows)
+        rows, codes = set(), {}
+        for e, cls_, label, pref, code in graph.query(_ENTITY_QUERY):
+            rows.add((str(e), str(cls_).rsplit("#", 1)[-1], str(label), bool(pref.toPython())))
+            if code is not None:
+                codes[str(e)] = str(code)
+        return cls(rows, codes)
 
     def _hit(self, iri: str, how: str) -> Hit:
         label, typ = self.pref[iri]
@@ -269,8 +273,12 @@ class EntityIndex:
                 from .link import Linker
                 from .model import Entity
 
-                entities = [Entity(key=iri, type=typ, label=label,
-                                   aliases={self.labels[k] for k, iris in self.by_label.items() if iri in iris})
+                aliases: dict[str, set[str]] = {}
+                for k, iris in self.by_label.items():
+                    for iri in iris:
+                        aliases.setdefault(iri, set()).add(self.labels[k])
+                entities = [Entity(key=iri, type=typ, label=label, aliases=aliases.get(iri, set()) - {label},
+                                   code=self.codes.get(iri, ""))
                             for iri, (label, typ) in sorted(self.pref.items())]
                 self._linker = Linker.from_entities(entities)
             except (ImportError, AttributeError, TypeError):

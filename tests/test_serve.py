@@ -1,0 +1,272 @@
+"""The SPARQL endpoint, driven by SPARQLWrapper (a real SPARQL 1.1 Protocol client) and urllib."""
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from kg.serve import make_server, negotiate
+
+MINI = Path(__file__).parent / "fixtures" / "mini.ttl"
+PREFIXES = """PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+LED = PREFIXES + """SELECT ?title WHERE {
+  ?m kg:ledBy/skos:prefLabel "市市场监管局"@zh ; skos:prefLabel ?title } ORDER BY ?title"""
+ASK_TRUE = PREFIXES + 'ASK { ?m kg:ledBy/skos:prefLabel "市市场监管局"@zh }'
+CONSTRUCT = PREFIXES + """CONSTRUCT { ?m kg:ledBy ?u } WHERE { ?m kg:ledBy ?u }"""
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?x ?y ?z }"
+TITLES = ["形成鼓励创新创造的政策导向", "提高企业知识产权创造能力"]
+
+
+def _start(path, **kw):
+    srv = make_server(path, "127.0.0.1", 0, **kw)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = _start(MINI, timeout=1.5, max_rows=50, engine="oxigraph")
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def _client(srv, query, fmt, method="GET", direct=False):
+    sw = SPARQLWrapper(srv.url)
+    sw.setQuery(query)
+    sw.setReturnFormat(fmt)
+    if method == "POST":
+        sw.setMethod(POST)
+        if direct:
+            sw.setRequestMethod(POSTDIRECTLY)
+    return sw
+
+
+def _http(url, data=None, headers=None, method=None):
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers, r.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read().decode("utf-8")
+
+
+# --- SELECT / ASK / CONSTRUCT in every format, GET and POST ------------------------------------
+
+METHODS = [("GET", False), ("POST", False), ("POST", True)]
+
+
+@pytest.mark.parametrize("method,direct", METHODS)
+def test_serve_select_json(server, method, direct):
+    res = _client(server, LED, JSON, method, direct).queryAndConvert()
+    assert [b["title"]["value"] for b in res["results"]["bindings"]] == TITLES
+    assert res["results"]["bindings"][0]["title"]["xml:lang"] == "zh"
+
+
+@pytest.mark.parametrize("method,direct", METHODS)
+def test_serve_select_xml(server, method, direct):
+    doc = _client(server, LED, XML, method, direct).queryAndConvert()
+    assert [n.firstChild.data for n in doc.getElementsByTagName("literal")] == TITLES
+
+
+@pytest.mark.parametrize("fmt,header,sep", [(CSV, "title", ","), (TSV, "?title", "\t")])
+def test_serve_select_csv_tsv(server, fmt, header, sep):
+    raw = _client(server, LED, fmt).queryAndConvert()
+    lines = (raw.decode() if isinstance(raw, bytes) else raw).splitlines()
+    assert lines[0] == header
+    cells = [line.split(sep)[0] for line in lines[1:]]
+    if fmt == TSV:  # TSV writes terms in Turtle syntax
+        assert cells == [f'"{t}"@zh' for t in TITLES]
+    else:
+        assert cells == TITLES
+
+
+@pytest.mark.parametrize("fmt,expect", [
+    (JSON, lambda r: r["boolean"] is True),
+    (XML, lambda r: r.getElementsByTagName("boolean")[0].firstChild.data == "true"),
+    (CSV, lambda r: r.decode().split() == ["_askResult", "true"]),
+    (TSV, lambda r: r.decode().split() == ["?_askResult", "true"]),
+])
+def test_serve_ask_in_each_format(server, fmt, expect):
+    assert expect(_client(server, ASK_TRUE, fmt).queryAndConvert())
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, JSONLD, XML, N3])
+def test_serve_construct_graph_formats(server, fmt):
+    out = _client(server, CONSTRUCT, fmt).queryAndConvert()
+    if isinstance(out, (bytes, str)):
+        g = Graph().parse(data=out, format="turtle")
+    else:
+        g = out
+    led = {str(o).rsplit("/", 1)[-1] for _, _, o in g}
+    assert led == {"市市场监管局", "市中级人民法院", "市发展改革委"}
+    assert len(g) == 4
+
+
+@pytest.mark.parametrize("accept,ctype", [
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
+    ("text/html", "text/html"),
+    ("*/*", "application/sparql-results+json"),
+    ("image/png", "application/sparql-results+json"),
+])
+def test_serve_content_negotiation_by_accept(server, accept, ctype):
+    url = server.url + "?" + urllib.parse.urlencode({"query": LED})
+    status, headers, _ = _http(url, headers={"Accept": accept})
+    assert status == 200 and headers["Content-Type"].startswith(ctype)
+
+
+@pytest.mark.parametrize("kind,requested,accept,token", [
+    ("SELECT", "csv", "application/json", "csv"),
+    ("CONSTRUCT", None, "application/ld+json", "json-ld"),
+    ("CONSTRUCT", "json", None, "json-ld"),
+    ("DESCRIBE", None, None, "turtle"),
+    ("ASK", None, "application/xml;q=0.9,text/csv;q=0.1", "xml"),
+])
+def test_serve_negotiate_table(kind, requested, accept, token):
+    assert negotiate(kind, requested, accept) == token
+
+
+def test_serve_unknown_format_is_406(server):
+    url = server.url + "?" + urllib.parse.urlencode({"query": LED, "format": "yaml"})
+    status, _, body = _http(url)
+    assert status == 406 and "json" in body
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <file:///etc/passwd>",
+    "CLEAR ALL",
+    "DROP DEFAULT",
+])
+def test_serve_updates_refused(server, query):
+    sw = _client(server, query, JSON, "POST")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        sw.query()
+    assert err.value.code == 403
+    # and nothing changed
+    res = _client(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", JSON).queryAndConvert()
+    assert int(res["results"]["bindings"][0]["n"]["value"]) == server.pool.triples
+
+
+@pytest.mark.parametrize("how", ["get-update", "post-update-form", "post-sparql-update", "get-query-update"])
+def test_serve_update_by_any_route_refused(server, how):
+    upd = "INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }"
+    if how == "get-update":
+        status, _, _ = _http(server.url + "?" + urllib.parse.urlencode({"update": upd}))
+    elif how == "post-update-form":
+        status, _, _ = _http(server.url, urllib.parse.urlencode({"update": upd}).encode(),
+                             {"Content-Type": "application/x-www-form-urlencoded"})
+    elif how == "post-sparql-update":
+        status, _, _ = _http(server.url, upd.encode(), {"Content-Type": "application/sparql-update"})
+    else:
+        status, _, _ = _http(server.url + "?" + urllib.parse.urlencode({"query": upd}))
+    assert status == 403
+
+
+@pytest.mark.parametrize("query,needle", [
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { ?a ?b ?c OPTIONAL { SERVICE SILENT <http://127.0.0.1:1/> { ?s ?p ?o } } }", "SERVICE"),
+    ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }", "FROM"),
+    ("SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+    ("CONSTRUCT { ?s ?p ?o } FROM <file:///etc/hosts> WHERE { ?s ?p ?o }", "FROM"),
+])
+def test_serve_remote_access_refused(server, query, needle):
+    sw = _client(server, query, JSON)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        sw.query()
+    assert err.value.code == 403 and needle in err.value.read().decode()
+
+
+def test_serve_malformed_query_is_400_with_position(server):
+    sw = _client(server, "SELECT ?x WHERE {\n  ?x ?p }", JSON)
+    with pytest.raises(QueryBadFormed) as err:
+        sw.query()
+    assert re.search(r"line \d+, column \d+", str(err.value))
+
+
+def test_serve_oversized_post_is_413(server):
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (70 * 1024)
+    status, _, body = _http(server.url, big.encode(), {"Content-Type": "application/sparql-query"})
+    assert status == 413 and "limit" in body
+
+
+def test_serve_oversized_get_is_refused(server):
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (65 * 1024)
+    status, _, _ = _http(server.url + "?" + urllib.parse.urlencode({"query": big}))
+    assert status in (413, 414)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_serve_write_methods_are_405(server, method):
+    status, _, _ = _http(server.url, b"<a> <b> <c> .", {"Content-Type": "text/turtle"}, method=method)
+    assert status == 405
+
+
+def test_serve_runaway_query_stops_at_timeout_and_server_recovers(server):
+    t0 = time.monotonic()
+    status, _, body = _http(server.url + "?" + urllib.parse.urlencode({"query": RUNAWAY}))
+    elapsed = time.monotonic() - t0
+    assert status == 503 and "timed out" in body
+    assert elapsed < server.query_timeout + 1.0
+    # the other worker still answers at once, and the killed one is replaced
+    res = _client(server, ASK_TRUE, JSON).queryAndConvert()
+    assert res["boolean"] is True
+    deadline = time.monotonic() + 30
+    while server.pool._idle.qsize() < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert server.pool._idle.qsize() == 2
+
+
+def test_serve_result_rows_capped(server):
+    url = server.url + "?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})
+    status, headers, body = _http(url, headers={"Accept": "application/sparql-results+json"})
+    assert status == 200
+    assert len(json.loads(body)["results"]["bindings"]) == 50
+    assert headers["X-KG-Truncated"] == "max-rows=50"
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def test_serve_form_page_at_root(server):
+    status, headers, body = _http(server.url.replace("/sparql", "/"))
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "<form" in body and 'name="query"' in body and "&lt;" in body  # the example query is escaped
+
+
+def test_serve_html_results_escape_values(server):
+    q = 'SELECT ?x WHERE { BIND("<script>alert(1)</script>" AS ?x) }'
+    status, _, body = _http(server.url + "?" + urllib.parse.urlencode({"query": q, "format": "html"}))
+    assert status == 200
+    assert "<script>alert" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_serve_command_prints_url_and_answers(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--graph", str(MINI), "--port", "0",
+                             "--engine", "rdflib"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/sparql", line)
+        assert url, line
+        res = SPARQLWrapper(url[0])
+        res.setQuery(ASK_TRUE)
+        res.setReturnFormat(JSON)
+        assert res.queryAndConvert()["boolean"] is True
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from pathlib import Path
 
 from .errors import InputError
@@ -49,13 +50,14 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if _looks_utf16(raw):
+    if len(raw) % 2 == 0:
+        # UTF-16 without BOM: Chinese text has few NUL bytes, so judge the decoded characters
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 text = raw.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if _plausible(text):
+            if _looks_utf16(raw) and _plausible(text) or _mostly_cjk(text):
                 return text, enc
     if raw.count(0) > len(raw) // 100:
         raise InputError(path, "binary file: contains NUL bytes and no text encoding fits")
@@ -78,6 +80,19 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
 def _looks_utf16(raw: bytes) -> bool:
     sample = raw[:4000]
     return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 8 or sample[0::2].count(0) > len(sample) // 8)
+
+
+_TEXT_CHAR = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\n\r\t\u00b7\u25cb\u2460-\u24ff]")
+
+
+def _mostly_cjk(text: str) -> bool:
+    """Decoded text made almost only of Han characters, CJK punctuation and ASCII, with line breaks."""
+    sample = text[:20000]
+    if len(sample) < 4 or ("\n" not in sample and len(sample) > 200):
+        return False
+    good = len(_TEXT_CHAR.findall(sample))
+    han = len(re.findall(r"[\u4e00-\u9fff]", sample))
+    return good >= 0.97 * len(sample) and han >= 0.2 * len(sample)
 
 
 def _plausible(text: str) -> bool:

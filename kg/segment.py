@@ -39,7 +39,8 @@ ISSUER = re.compile(
     r"^[\u4e00-\u9fff（）()]{2,30}?(?:人民政府|人民政府办公室|人民政府办公厅|政府|办公室|办公厅|委员会|管理局|局|厅|委|部|署|办|中心|院|会)$"
 )
 # Start of a notice title (关于印发…的通知 / 印发关于…的通知) and a line that ends one.
-NOTICE_TITLE_START = re.compile(r"^(?:关于|印发)")
+NOTICE_TITLE_START = re.compile(r"^(?:[\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅))?(?:关于|印发)")
+TITLE_ISSUER = re.compile(r"^([\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅))(?=关于|印发)")
 NOTICE_TITLE_END = re.compile(r"(?:通知|决定|意见|批复|通报|函)(?=各|$)")
 # Addressees: 各县（市、区）人民政府、开发区管委会，市人民政府各委、办、局：
 ADDRESSEES = re.compile(r"(?:^|(?<=通知))各[\u4e00-\u9fff（）、，()]{2,}")
@@ -263,6 +264,11 @@ def _read_notice(lines, first, last) -> Notice:
     n.issuers = tuple(dict.fromkeys(issuers_sig or issuers_top))
     full_titles = [t for t in titles if NOTICE_TITLE_START.match(t)]
     n.notice_title = full_titles[0] if full_titles else ""
+    m0 = TITLE_ISSUER.match(n.notice_title)
+    if m0:  # 太原市人民政府办公室关于印发…的通知: issuer and title on one line
+        n.notice_title = n.notice_title[m0.end():]
+        if not n.issuers:
+            n.issuers = (m0.group(1),)
     m = ISSUED_TITLE.search(n.text)
     if m:
         n.title = m.group(1)
@@ -354,8 +360,9 @@ def _starts(lines: list[Line], notices: list[Notice], dropped: list[bool]) -> li
     return starts
 
 
-def _ends_para_text(text: str) -> bool:
-    return _ends_sentence(text) or text.endswith(("〕", "）", "”")) or _heading_of(text) is not None
+def _ends_para_text(text: str, heading: bool = True) -> bool:
+    """The line can be the last of a paragraph (final punctuation, a closing bracket, or a heading)."""
+    return _ends_sentence(text) or text.endswith(("〕", "）", "”")) or heading and _heading_of(text) is not None
 
 
 # --- running titles ---------------------------------------------------------------------------
@@ -411,8 +418,11 @@ class _Builder:
         self.para_kind = "para"
         self.deferred: list[Block] = []  # floats met inside an open paragraph
         self.last_body: Line | None = None
-        body_widths = sorted(ln.width for ln in lines if ln.width >= 12)
-        self.W = body_widths[int(len(body_widths) * 0.6)] if body_widths else 21.0
+        self.prev_ended = True  # the last body line closed its paragraph
+        self.W = _full_width(lines)
+        # one paragraph per line (text copied from a web page) rather than visual lines of a page
+        ends = sum(1 for x in lines if _ends_para_text(x.text, heading=False))
+        self.flow = len(lines) >= 2 and ends >= 0.6 * len(lines)
 
     # spans → text/origin
     def _make(self, kind, spans, **kw) -> Block:
@@ -453,9 +463,12 @@ class _Builder:
         self.stack.append((rank, sid, sec))
         sec.path = self.path()
         (self.stack[-2][2].children if len(self.stack) > 1 else self.outline).append(sec)
-        numlen = len(line.text) - len(line.text.lstrip()) + _num_len(line.text)
-        spans = [(line.start, line.start + numlen)] + list(title_spans)
-        blk = self._make("heading", spans, title=title, number=line.text[:numlen].strip(), level=sec.level)
+        number = line.text[:_num_len(line.text)].rstrip()
+        if title_spans and line.start <= title_spans[0][0] <= line.end:
+            spans = [(line.start, title_spans[0][1])] + list(title_spans[1:])  # the line as written
+        else:
+            spans = [(line.start, line.start + len(number))] + list(title_spans)
+        blk = self._make("heading", spans, title=title, number=number, level=sec.level)
         self.blocks.append(blk)
 
     def build(self):
@@ -480,14 +493,14 @@ class _Builder:
                 box, box_title, self.box_head = [], t, [ln]
                 # a wrapped box title: the next line is short and ends no sentence
                 nx = lines[i + 1] if i + 1 < n else None
-                if nx is not None and not nx.page and nx.width <= 0.6 * W and not _ends_sentence(nx.text) \
+                if nx is not None and not nx.page and nx.width <= 0.75 * W and len(nx.text) >= 4 and not _ends_sentence(nx.text) \
                         and ln.width >= 12 and not _heading_of(nx.text) and not BOX.match(nx.text):
                     box_title += nx.text
                     self.box_head.append(nx)
                     i += 1
                 i += 1
                 continue
-            if APPENDIX.match(t) and mode == "body" and (self.last_body is None or _ends_para_text(self.last_body.text)):
+            if APPENDIX.match(t) and mode == "body" and self.prev_ended:
                 self.flush()
                 mode = "appendix"
                 self.stack = []
@@ -497,6 +510,7 @@ class _Builder:
                 self.para_kind = "appendix"
                 self.para = [(ln.start, ln.end)]
                 self.last_body = ln
+                self.prev_ended = True
                 i += 1
                 continue
             if FIGURE.match(t) and mode == "body":
@@ -509,7 +523,7 @@ class _Builder:
                 continue
             # flattened table: a run of short cells
             run = self._table_run(i)
-            if run >= 4 and mode == "body":
+            if run and mode == "body":
                 self._float(self._make("table", _joined([(x.start, x.end) for x in lines[i:i + run]])))
                 i += run
                 continue
@@ -522,10 +536,13 @@ class _Builder:
             if h:
                 i = self._heading_line(i, h)
                 continue
+            if mode == "appendix" and self.para and (self.last_body.width <= W - 1.5 or ln.width > 3 * W or self.last_body.width > 3 * W):
+                new_para = True  # forms and lists: every short line ends an item
             if new_para:
                 self.flush()
             self.para.append((ln.start, ln.end))
             self.last_body = ln
+            self.prev_ended = _ends_para_text(t, heading=False)
             i += 1
         if box is not None:
             self._close_box(box, box_title)
@@ -539,28 +556,42 @@ class _Builder:
 
     def _float(self, blk):
         """A box, table or figure: it waits while the paragraph it interrupts goes on."""
-        if self.para and not _ends_para_text(self.last_body.text):
+        if self.para and not self.prev_ended:
             self.deferred.append(blk)
         else:
             self.flush()
             self.blocks.append(blk)
 
     def _box_width(self, box_lines):
-        ws = sorted(x.width for x in box_lines if x.width >= 12)
-        return ws[int(len(ws) * 0.6)] if ws else self.W
+        return _full_width(box_lines, self.W)
 
     def _table_run(self, i):
+        """Number of lines of a flattened table starting at line i (0 if none).
+
+        A table is a run of cells: short lines (at most 0.6 of a full line) with a few longer
+        ones (up to 0.85) between short ones; at least 4 short cells, most of the run short.
+        """
         lines, W = self.lines, self.W
-        k = i
-        while k < len(lines):
-            x = lines[k]
+        short = lambda x: x.width <= min(12, 0.6 * W) and not _ends_sentence(x.text)  # noqa: E731
+
+        def cell(x):
             h = _heading_of(x.text)
-            if x.width > min(12, 0.6 * W) or _ends_sentence(x.text) or (h and len(h[3]) >= 2) or BOX.match(x.text):
-                break
-            if k > i and x.page:
+            return x.width <= 0.85 * W and not (h and len(h[3]) >= 2 and h[1] <= 5) and not BOX.match(x.text) \
+                and not FIGURE.match(x.text) and not APPENDIX.match(x.text)
+
+        if not short(lines[i]) or not cell(lines[i]):
+            return 0
+        k, n_short, last_short = i, 0, i
+        while k < len(lines) and cell(lines[k]) and (k == i or not lines[k].page):
+            x = lines[k]
+            if short(x):
+                n_short, last_short = n_short + 1, k
+            elif k - last_short > 1:  # two long lines in a row: the table has ended
                 break
             k += 1
-        return k - i
+        k = last_short + 1
+        run = k - i
+        return run if n_short >= 4 and n_short >= 0.6 * run else 0
 
     def _starts_para(self, i) -> bool:
         ln = self.lines[i]
@@ -569,9 +600,11 @@ class _Builder:
             return True
         if CLAUSE_START.match(ln.text):
             return False
+        if self.flow:
+            return True
         if self.blocks and self.blocks[-1].kind == "heading" and not self.para:
             return True
-        ended = _ends_para_text(prev.text)
+        ended = self.prev_ended
         if not ended:
             return False
         if prev.width <= self.W - 1.5:
@@ -618,11 +651,16 @@ class _Builder:
                 # a run-in title without bold: up to the first sentence end, or a clause end
                 acc_spans, acc = [(rest_start, ln.end)], text
                 k = j
-                while not SENTENCE_END.search(acc) and k < len(lines) and len(acc) < 80 and not _heading_of(lines[k].text) and not lines[k].bold:
+                while not SENTENCE_END.search(acc) and k < len(lines) and len(acc) < 80 and not _heading_of(lines[k].text) \
+                        and not lines[k].bold and not lines[k].page:
                     acc_spans.append((lines[k].start, lines[k].end))
                     acc += lines[k].text
                     k += 1
+                    if lines[k - 1].width <= W - 1.5:  # a short line: the heading wrapped and ends here
+                        break
                 m = SENTENCE_END.search(acc)
+                if m is None and k > j and lines[k - 1].width <= W - 1.5:
+                    m = re.search(r"$", acc)  # the whole wrapped heading is the title
                 cut = m.end() if m and m.end() <= 40 else None
                 drop = 0
                 if cut is None:
@@ -647,13 +685,28 @@ class _Builder:
             if btxt.startswith(title):
                 _, body_spans = _split_spans(body_spans, len(title))
         body_spans = [(a, b) for a, b in body_spans if b > a]
+        self.last_body = lines[j - 1]
         if body_spans:
             self.para = body_spans
             self.para_kind = "para"
-            self.last_body = lines[j - 1]
+            self.prev_ended = _ends_para_text("".join(self.c.text[a:b] for a, b in body_spans), heading=False)
         else:
-            self.last_body = lines[j - 1]
+            self.prev_ended = True
         return j
+
+
+def _full_width(lines, default=21.0) -> float:
+    """The width of a full line: the commonest width (a line with compressed punctuation holds one more)."""
+    counts: dict[int, int] = {}
+    for x in lines:
+        if 15 <= x.width <= 40:
+            counts[round(x.width)] = counts.get(round(x.width), 0) + 1
+    if not counts:
+        return default
+    w = max(sorted(counts), key=lambda k: counts[k])
+    if counts.get(w - 1, 0) >= 0.5 * counts[w]:
+        w -= 1
+    return float(w)
 
 
 def _split_spans(spans, cut):
@@ -688,7 +741,8 @@ def _joined_paras(box_lines, W):
     prev = None
     for x in box_lines:
         if prev is not None:
-            if _ends_para_text(prev.text) and (prev.width <= W - 1.5 or _heading_of(x.text)) or prev.width <= 0.6 * W or x.width <= 0.6 * W and not _ends_sentence(prev.text) and prev.width <= 0.6 * W:
+            ended = _ends_para_text(prev.text, heading=False)
+            if ended and (prev.width <= W - 1.5 or _heading_of(x.text)) or prev.width <= 0.6 * W:
                 out.append((-1, -1))
         out.append((x.start, x.end))
         prev = x
@@ -748,7 +802,7 @@ def _slug(number: str, title: str) -> str:
 
 def _header_meta(lines: list[Line]) -> tuple[dict, int]:
     """文号 / issuer / title / date lines at the top of a document without notice; (meta, lines used)."""
-    meta = {"number": "", "issuers": [], "title": "", "date": "", "publication": ""}
+    meta = {"number": "", "issuers": [], "title": "", "date": "", "publication": "", "addressees": ""}
     used = 0
     for k, ln in enumerate(lines[:8]):
         t = ln.text
@@ -760,6 +814,8 @@ def _header_meta(lines: list[Line]) -> tuple[dict, int]:
             meta["publication"] = PUBLICATION.match(t).group(1)
         elif ISSUER.match(t) and not meta["title"]:
             meta["issuers"].append(t)
+        elif ADDRESSEES.match(t) and t.endswith("：") and not meta["addressees"]:
+            meta["addressees"] = t.rstrip("：")
         elif not meta["title"] and len(t) <= 60 and not re.search(r"[。；]", t) and not _heading_of(t) and not INTRO.match(t):
             meta["title"] = t
             # a wrapped title
@@ -824,7 +880,7 @@ def segment(cleaned: Cleaned) -> list[Document]:
             if tail_used and (tail_issuers or not head["date"]):
                 body = body[:len(body) - tail_used]
             meta = dict(number=head["number"], issuers=tuple(head["issuers"] or tail_issuers), title=head["title"],
-                        date=head["date"] or tail_date, publication=head["publication"], addressees="", notice="")
+                        date=head["date"] or tail_date, publication=head["publication"], addressees=head["addressees"], notice="")
             notice_lines = []
         if not body:
             continue
@@ -841,8 +897,9 @@ def segment(cleaned: Cleaned) -> list[Document]:
             doc_id = f"{doc_id}-{seen[doc_id]}"
         else:
             seen[doc_id] = 1
-        offs = [cleaned.origin[x.start] for x in body] + [cleaned.origin[x.start] for x in notice_lines]
-        ends = [cleaned.origin[x.end - 1] + 1 for x in body] + [cleaned.origin[x.end - 1] + 1 for x in notice_lines]
+        spanned = lines[a:b] + notice_lines
+        offs = [cleaned.origin[x.start] for x in spanned]
+        ends = [cleaned.origin[x.end - 1] + 1 for x in spanned]
         docs.append(Document(
             id=doc_id, source=src, title=meta["title"], number=meta["number"], issuers=tuple(meta["issuers"]),
             date=meta["date"], publication=meta["publication"], addressees=meta["addressees"], notice=meta["notice"],

@@ -243,6 +243,8 @@ def undouble(d: Draft) -> Draft:
         out_len = sum(n for _, n in chunks)
         if not chunks or (out_len < 3 and len(chunks) < 2):
             continue
+        if len(chunks) == 1 and end < len(joined) and not _HEADING_NUMBER.match(line):
+            continue  # one repeated phrase inside running text is the author's, not bold print
         for x, n in chunks:
             edits.append((pos[x + n], pos[x + 2 * n - 1] + 1, ""))
         last = pos[end - 1] + 1  # text position after the run
@@ -257,6 +259,9 @@ def undouble(d: Draft) -> Draft:
             edits.append((last, last, "\n"))  # run-in heading: the body starts a new line
     edits.sort(key=lambda e: (e[0], e[1]))
     return d.rewrite(_dedupe(edits))
+
+
+_HEADING_NUMBER = re.compile(r"第[一二三四五六七八九十百\d]+[章节条部]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]")
 
 
 def _maybe_doubled(line: str) -> bool:

@@ -112,12 +112,13 @@ def test_nlp_projects_component_puts_expanded_name_in_kb_id():
     assert {s.label_ for s in doc.spans["kg"]} == {projects.LABEL}
 
 
-def test_nlp_projects_fast_enough():
-    text = ("依托晋钢智造科技产业园和晋钢机电装备产业园，做强建筑用钢，建成全国重要的铸管和市政铸件生产基地。"
-            "加强综合医院传染科建设，推进市级传染病专科医院迁建项目建设，统筹满足区域内快速检测需要。") * 2500
+def test_nlp_projects_fast_enough_on_the_gazette():
+    from kg.read import bundled_gazette
+
+    text = "".join(line.strip() for line in open(bundled_gazette(), encoding="utf-8"))
     find_projects("预热")
     t = time.perf_counter()
     found = find_projects(text)
     rate = len(text) / (time.perf_counter() - t)
-    assert len(found) == 3 * 2500
+    assert len(found) > 150
     assert rate > 500_000, f"{rate:.0f} chars/s"

@@ -45,6 +45,8 @@ FOLLOW_PUNCT = frozenset("，,。；;：:、！？!?\n（()）”》 ")
 # A capacity is itself a head for mines and coal preparation plants; 万吨/年以上 (a category
 # line in a 专栏) does not match because the plant word must follow the capacity directly.
 CAPACITY = r"\d+(?:\.\d+)?\s*万?吨\s*/\s*年\s*(?:(?:矿井|煤矿)(?:及其?配套选煤厂|配套选煤厂|建设)?|选煤厂)"
+# Document titles: no project inside 《…“三晋英才”支持计划》.
+BOOK_TITLE = re.compile(r"《[^《》\n]{1,160}》")
 # A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
 BOX_TITLE = re.compile(r"专栏\s*[\d一二三四五六七八九十]+")
 # List numbering at the start of a name: （1）, 2., 三、
@@ -95,7 +97,7 @@ class Found:
 class Lexicon:
     """Compiled rules from patterns/projects.tsv."""
 
-    heads: re.Pattern  # all heads and capacities; groups cap / strong / zone / named
+    heads: re.Pattern  # all heads and capacities; groups cap / strong / zone / named / quoted
     triggers: re.Pattern  # triggers and cut words: a name starts after the last one
     verb_triggers: frozenset  # triggers that are verbs of building (evidence of an undertaking)
     internal: frozenset  # verbs that may end a name right before its head
@@ -127,7 +129,7 @@ def load_lexicon(path: str = str(PATTERNS)) -> Lexicon:
     strong = words["head"] + ["工程项目"]  # 制程工程项目: one head, not 工程 + a stray 项目
     heads = re.compile(
         f"(?P<cap>{CAPACITY})|(?P<strong>{_alt(strong)})|(?P<zone>{_alt(words['zone'])})"
-        f"|(?P<named>{_alt(words['named'])})"
+        f"|(?P<named>{_alt(words['named'])})|(?P<quoted>{_alt(words['quoted'])})"
     )
     triggers = words["trigger"]
     return Lexicon(
@@ -170,23 +172,6 @@ class _Known:
         return any(s < pos < e and label in labels for s, e, label in self.inside(pos - 1, pos + 1))
 
 
-def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[Found]:
-    """Project names in `text`, in text order.
-
-    `known` holds (start, end, label) spans already recognised (Enterprise, Place, …); they
-    count as evidence that a name is specific and triggers inside them are ignored.
-    """
-    lex = lexicon or load_lexicon()
-    kn = _Known(known)
-    found: list[Found] = []
-    taken = _Taken()
-    found += _quoted(text, taken)
-    found += _counted(text, lex, taken)
-    found += _headed(text, lex, kn, taken)
-    found.sort(key=lambda f: (f.start, f.end))
-    return found
-
-
 class _Taken:
     """Character ranges already given to a project, kept sorted (they do not nest)."""
 
@@ -199,6 +184,25 @@ class _Taken:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect_left(self.ranges, (end, -1))
         return any(s < end and start < e for s, e in self.ranges[max(0, i - 3):i])
+
+
+def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[Found]:
+    """Project names in `text`, in text order.
+
+    `known` holds (start, end, label) spans already recognised (Enterprise, Place, …); they
+    count as evidence that a name is specific and triggers inside them are ignored.
+    """
+    lex = lexicon or load_lexicon()
+    kn = _Known(known)
+    found: list[Found] = []
+    taken = _Taken()
+    for m in BOOK_TITLE.finditer(text):
+        taken.append(m.span())  # a title in 《》 is a document (kg_policies), whatever its words
+    found += _quoted(text, taken)
+    found += _counted(text, lex, taken)
+    found += _headed(text, lex, kn, taken)
+    found.sort(key=lambda f: (f.start, f.end))
+    return found
 
 
 def _quoted(text: str, taken: _Taken) -> list[Found]:
@@ -215,6 +219,8 @@ def _quoted(text: str, taken: _Taken) -> list[Found]:
         before = text[max(0, run[0].start() - 8):run[0].start()]
         if QUOTE_CATEGORY_BEFORE.search(before) or QUOTE_CATEGORY_AFTER.match(text, run[-1].end()):
             for q in run:
+                if taken.overlaps(*q.span()):
+                    continue
                 s, e = q.span("q")
                 out.append(Found(s, e, text[s:e], text[s:e]))
                 taken.append(q.span())
@@ -281,8 +287,7 @@ def _region_start(text: str, head_start: int, floor: int) -> int:
         if c == "”":  # 构建“非常规天然气”质量认定…平台: a quoted modifier inside the name
             j = text.rfind("“", limit, i - 1)
             inner = text[j + 1:i - 1] if j >= 0 else ""
-            if j >= 0 and 0 < len(inner) <= 14 and not INNER_STOP.intersection(inner) and \
-                    i < head_start:
+            if j >= 0 and 0 < len(inner) <= 14 and not INNER_STOP.intersection(inner):
                 i = j
                 continue
             break
@@ -314,9 +319,8 @@ def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
         if kind in ("zone", "named") and lex.not_follow.match(after):
             floor = max(floor, he)
             continue
-        if kind == "cap":
-            # the name runs up to the capacity; the capacity and plant words are its head
-            pass
+        if kind == "quoted" and "”" not in text[max(floor, hs - MAX_NAME):hs]:
+            continue  # 计划/行动 name a programme only with a quoted name; 研培计划工程 goes on
         start = _region_start(text, hs, floor)
         floor = he
         f = _accept(text, start, hs, he, kind, lex, kn)
@@ -324,7 +328,7 @@ def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
             continue
         # 晋控装备集团天源、晋丰、金象公司…项目: owners listed before one project
         if text[f.start - 1:f.start] == "、" and OWNER_WORD.search(text, f.start, hs):
-            f = _with_owners(text, f, hs, lex, kn) or f
+            f = _with_owners(text, f, lex, kn) or f
         out.append(f)
         taken.append((f.start, f.end))
     return out
@@ -358,6 +362,11 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
     if tail and tail.group(0) not in lex.internal:
         return None  # 以实验室为平台, 积极推进项目: a verb or preposition + head is no name
     ns = start + cut
+    quote = text.rfind("“", ns, hs)
+    if quote >= 0 and (kind == "quoted" or text[hs - 1] == "”") and "”" in text[quote:hs]:
+        ns = quote  # 建优建强“双创”平台, 实施“三晋英才”支持计划: the quoted name opens the name
+    elif kind == "quoted":
+        return None
     for strip in (NUMBERING, lex.lead):
         m = strip.match(text, ns, hs)
         if m:
@@ -385,7 +394,7 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
         if kind == "named" or (kind == "zone" and lex.kind_words.fullmatch(modifier)) or \
                 (kind != "zone" and len(modifier) < SHORT_NAME):
             return None
-    if kind == "strong" and not specific:
+    if kind in ("strong", "quoted") and not specific:
         before = text[ns - 1:ns] if ns else "\n"
         listed = before in "\n。；;：:" or ns == 0  # an item of a 专栏 or a numbered list
         if not (trigger in lex.verb_triggers or listed or len(modifier) >= LONG_NAME):
@@ -393,7 +402,7 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
     return Found(ns, he, name, name)
 
 
-def _with_owners(text: str, f: Found, hs: int, lex: Lexicon, kn: _Known) -> Found | None:
+def _with_owners(text: str, f: Found, lex: Lexicon, kn: _Known) -> Found | None:
     """Extend a project back over short 、-separated owner names that have no head of their own."""
     i = f.start
     while i > 0 and text[i - 1] == "、":

@@ -17,10 +17,12 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..model import Document, Mention
 from . import orgs, places  # noqa: F401  (registers kg_places, kg_orgs)
-from .places import SPAN_KEY, infer_city
+from .places import infer_city
+from .spans import SPAN_KEY, doc_text  # noqa: F401  (doc_text: for components)
 
 LABELS = ("Department", "County", "Enterprise", "Institution", "Project", "Policy", "Place", "Collective")
 
@@ -33,10 +35,31 @@ COMPONENTS = (
 )
 
 
+class CharTokenizer:
+    """One token per character, `doc.text == text` (whitespace characters are tokens too).
+
+    Same tokens as spaCy's Chinese "char" segmenter for CJK text, without its per-character
+    whitespace bookkeeping (util.get_words_and_spaces), which costs more than all kg components.
+    """
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc.user_data["kg_text"] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+
 @lru_cache(maxsize=1)
 def make_nlp() -> Language:
     """The pipeline (cached): char-segmented blank Chinese and every available kg component."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    nlp.tokenizer = CharTokenizer(nlp.vocab)
     for name, module in COMPONENTS:
         if module is not None:
             try:

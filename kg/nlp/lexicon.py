@@ -126,6 +126,42 @@ def division_index() -> dict[str, tuple[Division, ...]]:
 
 
 @lru_cache(maxsize=1)
+def _official() -> tuple[frozenset, re.Pattern, tuple[int, ...]]:
+    names = frozenset(d.name for d in divisions())
+    ends = re.compile("[" + "".join(sorted({n[-1] for n in names})) + "]")
+    return names, ends, tuple(sorted({len(n) for n in names}, reverse=True))
+
+
+def official_places(text: str) -> list[tuple[int, int]]:
+    """Spans of official division names (泽州县, 晋城市, 山西省), leftmost-longest, not overlapping.
+
+    Official names all end in a level character (县/市/区/旗/省…), so candidates are found from
+    those characters backwards: much faster than a 6000-name alternation over every position.
+    """
+    names, ends, lengths = _official()
+    cands = []
+    for m in ends.finditer(text):
+        e = m.end()
+        for k in lengths:
+            if k <= e and text[e - k:e] in names:
+                cands.append((e - k, e))
+                break
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(cands, key=lambda c: (c[0], -c[1])):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
+
+
+@lru_cache(maxsize=64)
+def short_place_regex(city: str) -> re.Pattern:
+    """Short names of provinces and cities (山西, 晋城) and of the given city's counties (泽州)."""
+    shorts = {d.short for d in divisions() if d.short and (d.level != "county" or d.city == city)}
+    return re.compile(trie_regex(shorts))
+
+
+@lru_cache(maxsize=1)
 def place_regex() -> re.Pattern:
     """Any division name, official or short, longest first."""
     return re.compile(trie_regex(division_index()))

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from . import lexicon
 from .lexicon import CJK
-from .places import SPAN_KEY, add_spans, doc_city
+from .spans import SPAN_KEY, add_spans, doc_city, doc_text
 
 MAX_RUN = 24  # characters a name may extend left of its suffix
 MAX_DEPT_BODY = 14
@@ -117,6 +117,15 @@ def _run_start(text: str, a: int, floor: int = 0) -> int:
     return j
 
 
+def _strip_boundaries(body: str) -> str:
+    """发展互联网 → 互联网: leading boundary words a run took in."""
+    while True:
+        k = _boundary_starts_at(body, 0)
+        if not k or k >= len(body):
+            return body
+        body = body[k:]
+
+
 def _generic(body: str) -> bool:
     """True when a body names a kind, not an organisation: 综合, 县级, 骨干, 或 nothing left."""
     rest = body
@@ -183,8 +192,15 @@ def _prefix_ok(text: str, p: int, run_start: int, prev_end: int) -> bool:
 _BAD_BODY = ("的", "各", "有关", "相关", "直属", "所属", "成员", "等", "全市", "全省", "我市", "本市")
 
 
+@lru_cache(maxsize=1)
+def _boundary_start() -> re.Pattern:
+    return re.compile(lexicon.trie_regex(lexicon.boundary_words()))
+
+
 def _boundary_starts_at(text: str, p: int) -> int:
-    return max((len(w) for w in lexicon.boundary_words() if text.startswith(w, p)), default=0)
+    """Length of the longest boundary word starting at text[p], 0 if none."""
+    m = _boundary_start().match(text, p)
+    return len(m.group()) if m else 0
 
 
 def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
@@ -235,11 +251,18 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _blockers() -> dict[str, tuple[str, ...]]:
+    """suffix → the ordinary words that end with it (格局 for 局)."""
+    before, _after = lexicon.not_names()
+    return {suf: tuple(w for w in before if w.endswith(suf)) for suf in lexicon.org_suffixes()}
+
+
 def _is_blocked(text: str, a: int, b: int) -> bool:
     """A suffix that is part of an ordinary word: 格局, 全部, 举办, 部门, 集团化."""
-    before, after = lexicon.not_names()
+    _before, after = lexicon.not_names()
     suffix = text[a:b]
-    if any(text.startswith(w, b - len(w)) for w in before if w.endswith(suffix) and b - len(w) >= 0):
+    if any(text.startswith(w, b - len(w)) for w in _blockers()[suffix] if b >= len(w)):
         return True
     if b < len(text) and text[b] in after and (len(suffix) == 1 or text[b] == "化"):
         return True
@@ -276,12 +299,14 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
                 end = c.end()
         start = _run_start(text, a)
         body = text[start:a]
-        if not body or (_generic(body) and not _level_only(body, b - a)):
+        if not body or (_generic(_strip_boundaries(body)) and not _level_only(body, b - a)):
             continue
         if role == "place" and not lexicon.place_at(text, start):
             continue
         hits.append(OrgHit(start, end, typ))
-    hits += _coordinated(text, hits)
+    members = _coordinated(text, hits)
+    shadowed = {(h.start, h.end, h.label) for h in members}
+    hits = [h for h in hits if (h.start, h.end, h.label) not in shadowed] + members
     hits += _collectives(text, hits)
     return sorted(set(hits), key=lambda h: (h.start, h.end, h.label, h.hint))
 
@@ -348,7 +373,7 @@ class OrgRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for h in find_orgs(doc.text, doc_city(doc)):
+        for h in find_orgs(doc_text(doc), doc_city(doc)):
             sp = doc.char_span(h.start, h.end, label=h.label, kb_id=h.hint, alignment_mode="expand")
             if sp is not None:
                 spans.append(sp)

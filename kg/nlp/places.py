@@ -26,8 +26,8 @@ from spacy.tokens import Doc
 
 from . import lexicon
 from .lexicon import CJK, Division
+from .spans import SPAN_KEY, add_spans, doc_city, doc_text
 
-SPAN_KEY = "kg"
 
 # What may stand right before a name that opens there: start, punctuation, spaces, digits.
 _OPEN_BEFORE = re.compile(rf"[^{CJK}A-Za-z]")
@@ -59,8 +59,8 @@ def infer_city(text: str) -> str:
     """4-digit code of the prefecture the text is mostly about ("" when it names none)."""
     votes: Counter = Counter()
     index = lexicon.division_index()
-    for m in lexicon.place_regex().finditer(text):
-        ds = index[m.group()]
+    for s, e in lexicon.official_places(text):
+        ds = index[text[s:e]]
         if len(ds) == 1 and ds[0].level in ("city", "county"):
             votes[ds[0].city] += 2 if ds[0].level == "city" else 1
     if not votes:
@@ -107,12 +107,12 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
     index = lexicon.division_index()
     ctx = _context()
     raw = []
-    for m in lexicon.place_regex().finditer(text):
-        name = m.group()
+    for s, e in _place_spans(text, city):
+        name = text[s:e]
         ds = index[name]
-        after = [x for x in ds if any(text.endswith(p, 0, m.start()) for p in _parents(x))]
+        after = [x for x in ds if any(text.endswith(p, 0, s) for p in _parents(x))]
         d = _pick(tuple(after) if after else ds, city)
-        raw.append((m.start(), m.end(), name, d, any(x.name == name for x in ds)))
+        raw.append((s, e, name, d, any(x.name == name for x in ds)))
 
     county_at = [(s, e, d) for s, e, name, d, official in raw if d.level == "county"]
     out: list[PlaceHit] = []
@@ -149,6 +149,17 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
     return out
 
 
+def _place_spans(text: str, city: str) -> list[tuple[int, int]]:
+    """Official names anywhere, then short names (provinces, cities, this city's counties) between them."""
+    spans = lexicon.official_places(text)
+    taken = spans[:]
+    for m in lexicon.short_place_regex(city).finditer(text):
+        s, e = m.span()
+        if not any(s < b and a < e for a, b in taken):
+            spans.append((s, e))
+    return sorted(spans)
+
+
 def _glued_before(text: str, s: int) -> bool:
     """城区 right after a modifier (老城区, 中心城区, 主城区) is an urban area."""
     return s > 0 and "\u3400" <= text[s - 1] <= "\u9fff" and not any(
@@ -170,14 +181,6 @@ def _parents(d: Division) -> tuple[str, ...]:
     return _parents_of(d.code)
 
 
-def doc_city(doc: Doc) -> str:
-    city = doc.user_data.get("kg_city")
-    if city is None:
-        city = infer_city(doc.text)
-        doc.user_data["kg_city"] = city
-    return city
-
-
 class PlaceRecognizer:
     """spaCy component: County / Place spans (kb_id_ = division code) in doc.spans["kg"]."""
 
@@ -186,19 +189,12 @@ class PlaceRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for h in find_places(doc.text, doc_city(doc)):
+        for h in find_places(doc_text(doc), doc_city(doc)):
             sp = doc.char_span(h.start, h.end, label=h.label, kb_id=h.code, alignment_mode="expand")
             if sp is not None:
                 spans.append(sp)
         add_spans(doc, spans, self.span_key)
         return doc
-
-
-def add_spans(doc: Doc, spans, key: str = SPAN_KEY) -> None:
-    if key in doc.spans:
-        doc.spans[key].extend(spans)
-    else:
-        doc.spans[key] = spans
 
 
 @Language.factory("kg_places", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

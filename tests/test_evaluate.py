@@ -225,3 +225,19 @@ def test_evaluate_agrees_with_score_kg_script(tmp_path):
     r = evaluate.score_responsibility(g, resp)
     assert evaluate.responsibility_report(r) == _script(graph, "responsibility", GOLD_RESPONSIBILITY).splitlines()[0]
     assert 0 < r.found < r.clauses and 0 < r.leads_ok < r.leads
+
+
+@pytest.mark.skipif(not (SCRIPT.exists() and GOLD_ENTITIES.exists()), reason="shared scorer not present")
+def test_evaluate_agrees_with_score_kg_script_on_the_built_gazette(tmp_path):
+    g = evaluate.bundled_graph()
+    graph = tmp_path / "graph.nt"
+    g.serialize(graph, format="nt", encoding="utf-8")
+    g = evaluate.load_graph(graph)
+    ents = json.loads(GOLD_ENTITIES.read_text(encoding="utf-8"))
+    ours = evaluate.entity_report(evaluate.score_entities(g, ents, False), evaluate.score_entities(g, ents, True))
+    theirs = _script(graph, "entities", GOLD_ENTITIES)
+    row = re.compile(r"^\s+\w+\s+P [\d.]+ R [\d.]+ F1 [\d.]+\s+\(tp \d+ fp \d+ fn \d+\)$", re.M)
+    assert row.findall(ours) == row.findall(theirs)
+    resp = json.loads(GOLD_RESPONSIBILITY.read_text(encoding="utf-8"))
+    r = evaluate.score_responsibility(g, resp)
+    assert evaluate.responsibility_report(r) == _script(graph, "responsibility", GOLD_RESPONSIBILITY).splitlines()[0]

@@ -19,7 +19,6 @@ title and date stated in its first lines are read as its metadata.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from dataclasses import dataclass
 
@@ -47,6 +46,11 @@ ADDRESSEES = re.compile(r"(?:^|(?<=通知))各[\u4e00-\u9fff（）、，()]{2,}"
 # The plan a notice issues: 现将《X》印发给你们 / 《X》已经市人民政府同意
 ISSUED_TITLE = re.compile(r"《([^《》]{4,80})》(?:[^。]{0,20}?)(?:印发|已经)")
 NOTICE_NAMED = re.compile(r"(?:关于)?印发(.+?)的(?:通知|决定)$")
+# A document title ends with the kind of document it is: …的通知 / …规划 / …办法（试行）
+DOC_TITLE = re.compile(
+    r"(?:通知|意见|办法|方案|规划|计划|细则|规定|决定|通告|公告|批复|报告|纲要|措施|条例|规则|要点|制度|标准|指南|清单|目录|章程|决议|函)"
+    r"(?:[（(](?:试行|暂行|修订|征求意见稿|\d{4}年(?:修订|版)?)[）)])?$"
+)
 # A document's own opening that restarts the numbering: 第一章 / 第一部分 / 第一条
 RESTART = re.compile(r"^第[一1](?:章|部分|编|条)")
 # An opening sentence of a document body: 为深入贯彻落实… / 根据《…》 / 按照《…》
@@ -93,9 +97,14 @@ class Line:
         return self.start + len(self.text)
 
 
+# Characters printed half-width (Latin, digits, general punctuation such as “” ‰ ①): the rest
+# of what a gazette holds (Han, CJK punctuation, full-width forms) takes a full cell.
+_NARROW = re.compile("[\u0000-\u10ff\u2000-\u2e7f\ufb00-\ufe0f\ufe70-\ufeff\uff61-\uffdc\uffe8-\uffee]")
+
+
 def width(s: str) -> float:
     """Visual width in CJK cells (full-width 1, half-width 0.5)."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in s)
+    return len(s) - 0.5 * len(_NARROW.findall(s))
 
 
 def _lines(cleaned: Cleaned) -> list[Line]:
@@ -792,12 +801,13 @@ def _section_id(scheme: str, num: str) -> str:
 
 # --- documents --------------------------------------------------------------------------------
 
-def _slug(number: str, title: str) -> str:
+def _slug(number: str, title: str, fallback: str = "document") -> str:
+    """Readable, deterministic id: 晋市政发〔2022〕27号 → 晋市政发-2022-27; else the title (or file name)."""
     m = DOC_NUMBER.match(number or "")
     if m:
         return f"{m.group(1)}-{m.group(2)}-{int(m.group(3))}"
     s = re.sub(r"[^\w\u4e00-\u9fff]+", "", title or "")[:24]
-    return s or "document"
+    return s or re.sub(r"[^\w\u4e00-\u9fff-]+", "-", fallback).strip("-") or "document"
 
 
 def _header_meta(lines: list[Line]) -> tuple[dict, int]:
@@ -816,11 +826,8 @@ def _header_meta(lines: list[Line]) -> tuple[dict, int]:
             meta["issuers"].append(t)
         elif ADDRESSEES.match(t) and t.endswith("：") and not meta["addressees"]:
             meta["addressees"] = t.rstrip("：")
-        elif not meta["title"] and len(t) <= 60 and not re.search(r"[。；]", t) and not _heading_of(t) and not INTRO.match(t):
+        elif not meta["title"] and len(t) <= 80 and not re.search(r"[。；]", t) and not _heading_of(t) and DOC_TITLE.search(t):
             meta["title"] = t
-            # a wrapped title
-            while k + 1 < len(lines) and used < k + 1:
-                break
         else:
             break
         used = k + 1
@@ -891,7 +898,7 @@ def segment(cleaned: Cleaned) -> list[Document]:
             nb = bld._make("notice", _joined([(x.start, x.end) for x in notice_lines]))
             nb.section = ()
             blocks.insert(0, nb)
-        doc_id = _slug(meta["number"], meta["title"])
+        doc_id = _slug(meta["number"], meta["title"], src.name.rsplit(".", 1)[0])
         if doc_id in seen:
             seen[doc_id] += 1
             doc_id = f"{doc_id}-{seen[doc_id]}"
@@ -926,7 +933,9 @@ def describe(doc: Document, blocks: bool = False) -> str:
         f"   lines:    {doc.start_line}-{doc.end_line}   sections: {nsec}   blocks: {len(doc.blocks)}",
     ]
     for depth, s in _walk(doc.outline):
-        out.append(f"   {'  ' * depth}{s.id} {s.title}  (line {doc.source.line_of(s.start)})")
+        sid = f"{s.id}、" if re.fullmatch(r"[一二三四五六七八九十百]+", s.id) else s.id
+        sep = "" if sid.endswith(("、", "）", ".")) else " "
+        out.append(f"   {'  ' * depth}{sid}{sep}{s.title}  (line {doc.source.line_of(s.start)})")
     if blocks:
         for k, b in enumerate(doc.blocks):
             text = b.text.replace("\n", " / ")

@@ -358,15 +358,16 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
     if cut:
         t = [t for t in lex.triggers.finditer(region) if t.end() == cut]
         trigger = t[-1].group(0) if t else ""
-    tail = lex.verbs.search(region)
-    if tail and tail.group(0) not in lex.internal:
-        return None  # 以实验室为平台, 积极推进项目: a verb or preposition + head is no name
     ns = start + cut
     quote = text.rfind("“", ns, hs)
     if quote >= 0 and (kind == "quoted" or text[hs - 1] == "”") and "”" in text[quote:hs]:
         ns = quote  # 建优建强“双创”平台, 实施“三晋英才”支持计划: the quoted name opens the name
     elif kind == "quoted":
         return None
+    else:
+        tail = lex.verbs.search(region)
+        if tail and tail.group(0) not in lex.internal:
+            return None  # 以实验室为平台, 积极推进项目: a verb or preposition + head is no name
     for strip in (NUMBERING, lex.lead):
         m = strip.match(text, ns, hs)
         if m:

@@ -103,13 +103,12 @@ class Lexicon:
     internal: frozenset  # verbs that may end a name right before its head
     verbs: re.Pattern  # triggers proper (no cut words): before a head they make a verb phrase
     kind_words: re.Pattern  # 文化, 特色文化: a zone named only by these words is a kind of zone
-    lead: re.Pattern
-    prep: frozenset
-    generic: re.Pattern
-    generic_inside: re.Pattern
-    before_head: re.Pattern
-    follow: re.Pattern
-    not_follow: re.Pattern
+    lead: re.Pattern  # function words dropped from the start of a name
+    generic: re.Pattern  # a name starting with these is a kind of thing
+    generic_inside: re.Pattern  # … or holding these anywhere
+    before_head: re.Pattern  # … or ending with these right before the head
+    follow: re.Pattern  # what may follow a strong head
+    not_follow: re.Pattern  # what may not follow a zone or named head
     tail: re.Pattern  # head words for counted coordinations
 
 
@@ -140,7 +139,6 @@ def load_lexicon(path: str = str(PATTERNS)) -> Lexicon:
         verbs=re.compile(f"(?:{_alt(triggers)})$"),
         kind_words=re.compile(f"(?:{_alt(words['kind_word'])})+"),
         lead=re.compile(f"(?:{_alt(words['lead'])})+"),  # used with .match(text, pos)
-        prep=frozenset(words["prep"]),
         generic=re.compile(f"^(?:{_alt(words['generic'])})"),
         generic_inside=re.compile(_alt(words["generic_inside"])),
         before_head=re.compile(f"(?:{_alt(words['before_head'])})$"),

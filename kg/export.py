@@ -20,6 +20,9 @@ from .errors import KGError
 from .rdf import PREFIXES
 
 WRITERS: dict[str, Callable] = {}
+# Turtle/TriG prefixes: not `id:`, whose local names hold "/" that Oxigraph escapes as "\/"
+# (valid Turtle that rdflib's parser rejects); entity IRIs are written in full instead.
+TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "id"}
 SUFFIX = {"ttl": "graph.ttl", "nt": "graph.nt", "nq": "graph.nq", "trig": "graph.trig",
           "jsonld": "graph.jsonld", "csv": "", "graphml": "graph.graphml", "gexf": "graph.gexf"}
 
@@ -100,7 +103,7 @@ def sorted_ntriples(oxquads) -> bytes:
 
 @writer("ttl")
 def write_ttl(oxquads, out: Path):
-    atomic_write(out, ox.serialize(_triples(oxquads), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    atomic_write(out, ox.serialize(_triples(oxquads), format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES))
 
 
 @writer("nt")
@@ -117,7 +120,7 @@ def write_nq(oxquads, out: Path):
 @writer("trig")
 def write_trig(oxquads, out: Path):
     atomic_write(out, ox.serialize(sorted(set(oxquads), key=lambda q: (str(q.graph_name), str(q.subject))),
-                                   format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+                                   format=ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES))
 
 
 @writer("jsonld")

@@ -97,6 +97,8 @@ def department_identity(surface: str, where: Place = Place()) -> tuple[str, str]
 
 def _canonical_body(body: str) -> str:
     aliases = lexicon.department_aliases()
+    if body.startswith("政府"):
+        body = "人民" + body  # 市政府办公室 = 市人民政府办公室
     if body in aliases:
         return aliases[body]
     for short in sorted(aliases, key=len, reverse=True):  # 政府办公室 inside 人民政府办公室…
@@ -156,9 +158,11 @@ def is_abbreviation(short: str, long_: str) -> bool:
     suffix = next(s for s in _FAMILIES[fam] if short.endswith(s))
     head = short[: -len(suffix)]
     long_head = long_[: -len(next(s for s in _FAMILIES[fam] if long_.endswith(s)))]
-    if not head or long_head.startswith(head):
+    if not head or not _subsequence(head, long_head):
         return False
-    return _subsequence(head, long_head)
+    if fam == 0 or fam == 1:  # groups and companies: a leading part names the parent
+        return not long_head.startswith(head)
+    return len(long_head) - len(head) <= 2  # 市传染病医院 = 市传染病专科医院, not 省重点实验室 = 省IVD…重点实验室
 
 
 # ---------------------------------------------------------------- link

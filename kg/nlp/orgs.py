@@ -39,6 +39,22 @@ MAX_DEPT_BODY = 14
 _NAME_CHAR = re.compile(rf"[{CJK}A-Za-z·]")
 # A character of a department run: any CJK or Latin letter except 的.
 _DEPT_CHAR = re.compile(rf"[{CJK}A-Za-z](?<!的)")
+_LATIN = re.compile(r"[A-Za-z]")
+# A count opening a run is not part of the name: 一个乡村特色图书馆.
+_NUMBER_LEAD = re.compile(r"^[0-9一二三四五六七八九十两几多]+[个家所座批项类]")
+# Kinds of institution a city or province has exactly one of, and the words that may sit between
+# the level and the kind (市人民医院, 市中医医院): level + kind is then a name.
+_ONE_PER_LEVEL = {
+    "疾病预防控制中心": ("",), "急救中心": ("",), "血站": ("中心",), "博物馆": ("",), "图书馆": ("",),
+    "保健院": ("妇幼",), "医院": ("人民", "中医", "中心", "儿童", "传染病"), "纪念馆": ("",),
+}
+# Institution suffixes of facilities inside a parent; a run does not reach back over another
+# facility (市中心血站实验室 is not one name) but does over a parent (北京科技大学高平…研究院).
+_FACILITIES = frozenset({"实验室", "重点实验室", "研究中心", "工程技术研究中心", "技术研究中心",
+                         "研发中心", "创新中心", "技术创新中心", "检验中心", "检测中心", "血站",
+                         "急救中心", "疾病预防控制中心", "工作站", "专家工作站", "医院", "卫生院",
+                         "博物馆", "图书馆", "纪念馆", "学校", "中学", "小学"})
+_COMPANY_SUFFIXES = frozenset({"有限公司", "股份有限公司", "有限责任公司", "股份公司"})
 # Classifiers after a number (1所综合医院) and the Chinese numerals before them.
 _CLASSIFIERS = frozenset("所家个座批项")
 _NUMERALS = frozenset("一二三四五六七八九十两几多")
@@ -105,16 +121,27 @@ def _boundary_ends_at(text: str, j: int) -> int:
 
 
 def _run_start(text: str, a: int, floor: int = 0) -> int:
-    """Leftmost start of the name run that ends at offset a."""
+    """Leftmost start of the name run that ends at offset a; -1 when no break is found in reach
+    (the start of an over-long run is unknown: 份有限公司常州好迪机械有限公司 from a bare list)."""
     j = a
     low = max(floor, a - MAX_RUN)
-    while j > low and _NAME_CHAR.match(text, j - 1):
+    while j > low and _in_name(text, j - 1):
         if _boundary_ends_at(text, j):
             break
         j -= 1
+    else:
+        if j == low and j > floor and _in_name(text, j - 1):
+            return -1
     if j < a and j > 0 and text[j] in _CLASSIFIERS and (text[j - 1].isdigit() or text[j - 1] in _NUMERALS):
         j += 1  # 1所综合医院, 两家公司: the classifier belongs to the number
     return j
+
+
+def _in_name(text: str, i: int) -> bool:
+    """text[i] may be part of a name: a name character, or a space next to Latin (山西省 IVD核心)."""
+    if _NAME_CHAR.match(text, i):
+        return True
+    return text[i] == " " and (_LATIN.match(text, i - 1) is not None or _LATIN.match(text, i + 1) is not None)
 
 
 def _strip_boundaries(body: str) -> str:
@@ -141,16 +168,23 @@ def _generic(body: str) -> bool:
     return not rest
 
 
-def _level_only(body: str, suffix_len: int) -> bool:
-    """市疾病预防控制中心, 市级急救中心, 晋城市博物馆: one per level, so level + kind is a name.
-
-    Not for short kinds (市医院 could be any) nor 县级 (every county has one).
-    """
-    if suffix_len < 3:
+def _level_only(body: str, suffix: str) -> bool:
+    """市疾病预防控制中心, 市级急救中心, 晋城市博物馆, 市人民医院: one per level, so level + kind
+    is a name. Not for kinds every level has many of (市医院, 省级重点实验室) nor 县级 (every
+    county has one)."""
+    if suffix not in _ONE_PER_LEVEL:
         return False
+    words = _ONE_PER_LEVEL[suffix]
+    for word in words:
+        if word and body.endswith(word):
+            body = body[: -len(word)]
+            break
+    else:
+        if "" not in words:
+            return False  # 市级医院: which one?
     if body in ("市", "省", "市级", "省级"):
         return True
-    return any(d.name == body and d.level != "province" for d in lexicon.division_index().get(body, ()))
+    return any(d.level != "province" for d in lexicon.division_index().get(body, ()))
 
 
 def _prefixes_at(text: str, p: int, city: str = "") -> list[str]:
@@ -189,7 +223,9 @@ def _prefix_ok(text: str, p: int, run_start: int, prev_end: int) -> bool:
     return p == run_start or p == prev_end or text[p - 1] in _FUNC_BEFORE or bool(_boundary_ends_at(text, p))
 
 
-_BAD_BODY = ("的", "各", "有关", "相关", "直属", "所属", "成员", "等", "全市", "全省", "我市", "本市")
+# A department body never holds these: 各/有关 (collectives), 两级/以上 (levels in general), 的.
+_BAD_BODY = ("的", "各", "有关", "相关", "直属", "所属", "成员", "等", "全市", "全省", "我市", "本市",
+             "两级", "以上", "以下", "地方", "级")
 
 
 @lru_cache(maxsize=1)
@@ -223,7 +259,7 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
         prev_end = prev.end if prev and run <= prev.end <= a else -1
         lo = max(run, prev_end)
         start = -1
-        for p in range(lo, a):
+        for p in range(a - 1, lo - 1, -1):  # the prefix nearest the suffix: 市长担任|市疫情防控领导小组
             pres = [w for w in _prefixes_at(text, p, city) if p + len(w) <= a]
             if not pres or not _prefix_ok(text, p, lo, prev_end):
                 continue
@@ -233,7 +269,9 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
             body = text[p + len(pre):a]
             if len(body) > MAX_DEPT_BODY or any(w in body for w in _BAD_BODY):
                 continue
-            if not body and role not in ("core", "bare") and not _standalone().fullmatch(pre):
+            if body and (role == "core" or body[0] in "和与及或、，"):
+                continue  # 市域范围内进行政府, 国务院和文旅部
+            if not body and role not in ("core", "either", "bare") and not _standalone().fullmatch(pre):
                 continue
             if len(pre) == 1 and body and _generic(body):
                 continue
@@ -241,7 +279,7 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
             break
         if start < 0 and prev_end == lo and prev_end >= 0 and a - prev_end <= 8:
             body = text[prev_end:a]
-            if not any(w in body for w in _BAD_BODY):
+            if not any(w in body for w in _BAD_BODY) and not (body and body[0] in "和与及或、，"):
                 start = prev.start  # a sub-unit: 市委 + 宣传部, 国务院 + 办公厅
         if start < 0:
             continue
@@ -297,9 +335,18 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             c = _CAMPUS.match(text, b)
             if c and (c.group(1) in _REGIONS or lexicon.place_at(c.group(1), 0) == c.group(1)):
                 end = c.end()
-        start = _run_start(text, a)
+        if typ == "Enterprise":
+            floor = _company_end(text, ent_inst, a) if text[a:b] != "分公司" else 0
+        else:
+            floor = max((y for x, y, t, _r in ent_inst if y <= a and text[x:y] in _FACILITIES), default=0)
+        start = _run_start(text, a, floor)
+        if start < 0:
+            continue
         body = text[start:a]
-        if not body or (_generic(_strip_boundaries(body)) and not _level_only(body, b - a)):
+        body = _NUMBER_LEAD.sub("", body)
+        if len(body) < 2 and not _level_only(body, text[a:b]):
+            continue  # 进学校, 平医院: a fragment
+        if _generic(_strip_boundaries(body)) and not _level_only(body, text[a:b]):
             continue
         if role == "place" and not lexicon.place_at(text, start):
             continue
@@ -309,6 +356,16 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
     hits = [h for h in hits if (h.start, h.end, h.label) not in shadowed] + members
     hits += _collectives(text, hits)
     return sorted(set(hits), key=lambda h: (h.start, h.end, h.label, h.hint))
+
+
+def _company_end(text: str, anchors, a: int) -> int:
+    """End of the last complete company name before a: a new company starts there (but a
+    分公司 or an institution keeps its parent: …股份有限公司唐安煤矿分公司)."""
+    end = 0
+    for x, y, _typ, _role in anchors:
+        if y <= a and text[x:y] in _COMPANY_SUFFIXES:
+            end = y
+    return end
 
 
 def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:

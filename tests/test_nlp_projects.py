@@ -84,6 +84,8 @@ def test_nlp_projects_names(text, expected):
     "培育发展特色文化产业园区，",  # a kind of park
     "将人工影响天气作业项目纳入生态环境部门的项目库",  # a category of projects
     "加强市级急救中心指挥调度信息化平台建设",  # an institution's own system
+    "实施重大人才工程，",  # a short name opened by an evaluative word
+    "入选2020省级现代服务业集聚区。",  # a year is no evidence; 省级 opens a kind
 ])
 def test_nlp_projects_not_projects(text):
     assert names(text) == []

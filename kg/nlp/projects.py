@@ -49,8 +49,11 @@ CAPACITY = r"\d+(?:\.\d+)?\s*万?吨\s*/\s*年\s*(?:(?:矿井|煤矿)(?:及其?�
 BOOK_TITLE = re.compile(r"《[^《》\n]{1,160}》")
 # A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
 BOX_TITLE = re.compile(r"专栏\s*[\d一二三四五六七八九十]+")
-# List numbering at the start of a name: （1）, 2., 三、
-NUMBERING = re.compile(r"\s*(?:[（(]\d{1,2}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)\s*")
+# List numbering or a year at the start of a name: （1）, 2., 三、, 2020省级… (a year is no evidence).
+NUMBERING = re.compile(r"\s*(?:[（(]\d{1,2}[）)]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、|(?:19|20)\d\d年?度?)\s*")
+# Short names opened by an evaluative word are kinds: 重大人才工程, 关键核心攻关项目 (not 重大传染病…工程).
+EVALUATIVE = re.compile(r"^(?:重大|关键|核心|龙头)")
+SHORT_EVALUATIVE = 6
 # A counted kind: 10个市级非遗项目, 3个国家级康养基地, 一组户外休闲运动项目.
 COUNTED_KIND = re.compile(r"^(?:\d+|[一二两三四五六七八九十百]+)(?:个|组|批|类|项|座|家|大)")
 # Counted coordination: …和泽州生猪小杂粮|五个|现代农业科技产业园.
@@ -278,7 +281,7 @@ def _region_start(text: str, head_start: int, floor: int) -> int:
             j = max(text.rfind("（", limit, i - 1), text.rfind("(", limit, i - 1))
             inner = text[j + 1:i - 1] if j >= 0 else ""
             if j > limit and 0 < len(inner) <= 6 and not BOUNDARY.intersection(inner) and \
-                    text[j - 1] not in BOUNDARY:
+                    text[j - 1] not in BOUNDARY and not inner.isdigit():  # …院（4）晋城…基地: a list number
                 i = j
                 continue
             break
@@ -376,7 +379,8 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
     if len(modifier.strip()) < 2 or he - ns > MAX_NAME:
         return None
     if lex.generic.match(modifier) or lex.before_head.search(modifier) or LISTED_KINDS.search(modifier) \
-            or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier):
+            or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier) \
+            or (EVALUATIVE.match(modifier) and len(modifier) < SHORT_EVALUATIVE):
         return None
     name = text[ns:he]
     known = {label for _, _, label in kn.inside(ns, hs)}

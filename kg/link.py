@@ -184,7 +184,7 @@ def _identity(m: Mention, where: Place) -> tuple:
     if m.label == "Place":
         return ("Place", m.canonical_hint or _norm(m.text))
     if m.label == "Department":
-        return ("Department",) + department_identity(m.text, where)
+        return ("Department",) + department_identity(m.canonical_hint or m.text, where)
     if m.label in ("Enterprise", "Institution"):
         return (m.label, _org_identity(m.canonical_hint or m.text, where))
     return (m.label, _norm(m.canonical_hint or m.text))
@@ -205,15 +205,20 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
     blocks = {d.id: d.blocks for d in documents}
     groups: dict[tuple, _Group] = {}
     defined: dict[tuple[str, str], tuple] = {}  # (doc, alias) → identity of the named thing
+    # a cited title written once with its 文号 is the same document when written without it
+    numbers = {_norm(m.text): m.canonical_hint for m in sorted(mentions, key=lambda m: (m.doc_id, m.start))
+               if m.label == "Policy" and m.canonical_hint}
 
     for m in sorted(mentions, key=lambda m: (m.doc_id, m.start, m.end, m.label)):
         where = places.get(m.doc_id, Place())
         ident = _identity(m, where)
+        if m.label == "Policy" and not m.canonical_hint and _norm(m.text) in numbers:
+            ident = ("Policy", numbers[_norm(m.text)])
         g = groups.get(ident)
         if g is None:
             g = groups[ident] = _Group(m.label, ident)
         g.mentions.append(m)
-        if m.canonical_hint and m.label in ("Enterprise", "Institution", "Project"):
+        if m.canonical_hint and m.label not in ("County", "Place", "Policy"):
             g.hints.append(m.canonical_hint)
         else:
             g.surfaces.append(_norm(m.text))
@@ -320,6 +325,7 @@ class Linker:
     def __init__(self, entities: list[Entity], where: Place = Place()):
         self.entities = sorted(entities, key=lambda e: e.key)
         self.where = where
+        self._elsewhere: dict[Place, Linker] = {}
         self.by_name: dict[str, list[Entity]] = defaultdict(list)
         self.by_ident: dict[tuple, list[Entity]] = defaultdict(list)
         for e in self.entities:
@@ -345,6 +351,14 @@ class Linker:
         n = _norm(surface)
         if not n:
             return None
+        if context:  # a question or clause that names its city: 长治市的市发改委
+            from .nlp.places import infer_city
+
+            where = Place.of_code(infer_city(context))
+            if where.city and where != self.where:
+                if where not in self._elsewhere:
+                    self._elsewhere[where] = Linker(self.entities, where)
+                return self._elsewhere[where].resolve(surface, label)
 
         def one(cands):
             cands = [e for e in {c.key: c for c in cands}.values() if label is None or e.type == label]

@@ -129,3 +129,27 @@ def test_link_linker_resolves(linker, surface, label, expected):
 
 def test_link_linker_suggests_near_misses(linker):
     assert "市应急管理局" in linker.suggest("市应急管里局")
+
+
+def test_link_same_short_name_in_two_cities_stays_two_entities():
+    a, b = _doc("市财政局负责", "a"), _doc("市财政局负责", "b")
+    b = Document(id="b", source=b.source, title="株洲市人民政府关于…", blocks=b.blocks, start=0, end=b.end)
+    ms = _mentions(a, [("市财政局", "Department", "")]) + _mentions(b, [("市财政局", "Department", "")])
+    ents = link(ms, [a, b])
+    assert len(ents) == 2 and ms[0].entity != ms[1].entity
+    assert sorted(e.label for e in ents.values()) == ["市财政局", "株洲市财政局"]
+
+
+def test_link_policy_title_joins_its_number():
+    text = "《关于推进人工影响天气工作高质量发展的意见》（国办发〔2020〕47号），《关于推进人工影响天气工作高质量发展的意见》"
+    doc = _doc(text)
+    t = "关于推进人工影响天气工作高质量发展的意见"
+    first = Mention("d1", "Policy", t, 1, 1 + len(t), 1, 0, 1, 1 + len(t), canonical_hint="国办发〔2020〕47号")
+    j = text.rindex(t)
+    second = Mention("d1", "Policy", t, j, j + len(t), 1, 0, j, j + len(t))
+    ents = link([first, second], [doc])
+    assert len(ents) == 1
+
+
+def test_link_linker_context_names_another_city(linker):
+    assert linker.resolve("市发改委", "Department", context="长治市的市发改委") is None

@@ -110,3 +110,72 @@ def test_nlp_pipeline_writes_span_group():
     got = {(s.text, s.label_) for s in doc.spans["kg"]}
     assert ("晋城市应急管理局", "Department") in got
     assert ("泽州县", "County") in got
+
+
+# Another government's document (株洲, Hunan): nothing here occurs in the Jincheng gazette.
+ZHUZHOU = "4302"
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    ("支持中车株洲电力机车有限公司建设轨道交通装备国家技术创新中心，推动与中南大学、湖南工业大学合作",
+     "Enterprise", ["中车株洲电力机车有限公司"]),
+    ("支持中车株洲电力机车有限公司建设轨道交通装备国家技术创新中心，推动与中南大学、湖南工业大学合作",
+     "Institution", ["轨道交通装备国家技术创新中心", "中南大学", "湖南工业大学"]),
+    ("〔责任单位：市发改委、市自然资源和规划局、市住建局，各县市区人民政府〕",
+     "Department", ["市发改委", "市自然资源和规划局", "市住建局"]),
+    ("〔责任单位：市发改委、市自然资源和规划局、市住建局，各县市区人民政府〕", "Collective", ["各县市区人民政府"]),
+    ("由株洲高新区管委会牵头，会同人行株洲市中心支行、株洲海关",
+     "Department", ["株洲高新区管委会", "人行株洲市中心支行", "株洲海关"]),
+    ("中共株洲市委宣传部、市委网信办负责宣传", "Department",
+     ["中共株洲市委", "中共株洲市委宣传部", "市委", "市委网信办"]),
+    ("醴陵、攸县、茶陵县要发挥产业优势，荷塘区、天元区加快老城区改造", "County",
+     ["醴陵", "攸县", "茶陵县", "荷塘区", "天元区"]),
+])
+def test_nlp_orgs_other_government(text, label, expected):
+    assert labelled(text, label, ZHUZHOU) == expected
+
+
+def test_nlp_places_bare_names_only_for_the_documents_city():
+    text = "醴陵、攸县要发挥产业优势"
+    assert [h.code for h in find_places(text, ZHUZHOU)] == ["430281", "430223"]
+    assert [h.code for h in find_places(text, JINCHENG)] == ["430223"]  # 攸县 is official; 醴陵 is bare
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("〔责任单位：市人工影响天气领导组各成员单位，各县（市、区）人民政府〕",
+     ["市人工影响天气领导组各成员单位", "各县（市、区）人民政府"]),
+    ("各县（市、区）人民政府、开发区管委会，市人民政府各委、办、局：",
+     ["各县（市、区）人民政府", "开发区管委会", "市人民政府各委、办、局"]),
+    ("〔责任单位：各相关部门、市总工会〕", ["各相关部门"]),
+    ("加快市、县（市、区）疾病预防控制中心建设", ["县（市、区）疾病预防控制中心"]),
+])
+def test_nlp_orgs_collectives(text, expected):
+    assert labelled(text, "Collective") == expected
+
+
+def test_nlp_orgs_elliptical_level_gets_its_own_unit():
+    text = "加快市、县（市、区）疾病预防控制中心建设"
+    got = [(text[h.start:h.end], h.label, h.hint) for h in find_orgs(text, JINCHENG)]
+    assert ("市", "Institution", "市疾病预防控制中心") in got
+
+
+def test_nlp_extract_maps_spans_to_source_lines():
+    from array import array
+
+    from kg.model import Block, Document, Source
+    from kg.nlp import extract
+
+    raw = "晋城市人民政府\n\n〔责任单位：市发展\n改革委、泽州县〕\n"
+    src = Source(path="g.txt", text=raw, encoding="utf-8", sha256="0")
+    body = "〔责任单位：市发展改革委、泽州县〕"
+    origin = array("q", [raw.index("〔") + i for i in range(9)] + [raw.index("改") + i for i in range(8)])
+    doc = Document(id="d", source=src, title="晋城市人民政府",
+                   blocks=[Block("para", "晋城市人民政府", array("q", range(7))), Block("para", body, origin)])
+    ms = extract(doc)
+    got = [(m.label, m.text, m.line, m.block, raw[m.start:m.end].replace("\n", "")) for m in ms]
+    assert ("Department", "市发展改革委", 3, 1, "市发展改革委") in got
+    assert ("County", "泽州县", 4, 1, "泽州县") in got
+    assert ("Department", "晋城市人民政府", 1, 0, "晋城市人民政府") in got
+    county = next(m for m in ms if m.label == "County")
+    assert county.canonical_hint == "140525" and county.source == "g.txt"
+    assert [(m.start, m.end) for m in ms] == sorted((m.start, m.end) for m in ms)

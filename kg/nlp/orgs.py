@@ -414,11 +414,19 @@ def _collectives(text: str, hits: list[OrgHit]) -> list[OrgHit]:
     """Collective references; 市人民政府各委、办、局 takes the department written before 各."""
     dept_end = {h.end: h for h in hits if h.label == "Department"}
     out = []
+    suffixes = lexicon.org_suffixes()
     for m in _COLLECTIVE.finditer(text):
         s = m.start()
         if text.startswith("各", s) and s in dept_end:
             s = dept_end[s].start
         out.append(OrgHit(s, m.end(), "Collective"))
+        # 市、县（市、区）疾病预防控制中心: the city's own centre is named by 市 alone
+        tail = text[m.start():m.end()]
+        if s >= 2 and text[s - 1] == "、" and text[s - 2] in "市省" and tail.startswith("县"):
+            kind = tail[tail.index("）") + 1:] if "）" in tail else ""
+            typ = next((suffixes[k][0] for k in sorted(suffixes, key=len, reverse=True) if kind.endswith(k)), "")
+            if kind and typ in ("Department", "Institution"):
+                out.append(OrgHit(s - 2, s - 1, typ, text[s - 2] + kind))
     return out
 
 

@@ -38,7 +38,7 @@ import numpy as np
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS
 
-from .errors import GraphNotBuiltError, KGError
+from .errors import KGError
 from .vocab import ITSRDF, KG
 
 # node type → (colour, vis-network shape, legend glyph, Chinese name); the order is the legend's
@@ -72,6 +72,7 @@ RELATION_ZH = {name: zh for name, zh in [*RELATIONS.values(), *MEASURE_LINKS.val
 FONT_FACE = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif"
 MAX_LABEL = 16  # characters of a name drawn on the canvas; the tooltip has the full name
 MAX_DOCS = 6  # documents listed in a tooltip
+HUBS, HUB_LABEL_PX = 25, 13  # hub labels: how many nodes, smallest size on screen (px)
 BIG, BLOCK = 1500, 1024  # layout: component size where iterations start to shrink; rows per block
 
 
@@ -84,13 +85,11 @@ class EntityNotFoundError(KGError):
 # --- graph → networkx --------------------------------------------------------------------------
 
 def load_graph(path) -> Graph:
-    """Parse a built graph file; the format follows the extension (ttl, nt, trig, jsonld …)."""
-    p = Path(path)
-    if not p.is_file():
-        raise GraphNotBuiltError(f"{p}: no graph there; run `kg build` first")
-    g = Graph()
-    g.parse(p)
-    return g
+    """A built graph (ttl, nt, trig, nq) through Oxigraph: fast to load, and its Turtle parser
+    reads every IRI the build writes (rdflib 7 rejects a local name ending in `\\.`)."""
+    from .store import open_graph
+
+    return open_graph(path, engine="oxigraph")
 
 
 def _text(g: Graph, node, prop) -> str | None:
@@ -269,45 +268,63 @@ def located_in(G: nx.Graph, county: str) -> nx.Graph:
     return G.subgraph(sorted(inside))
 
 
-def co_responsibility(G: nx.Graph) -> nx.Graph:
+def co_responsibility(G: nx.Graph, rdf_graph: Graph | None = None) -> nx.Graph:
     """Departments linked by the measures they share; weight = number of shared measures.
 
-    Node attributes are copied from G plus `measures` (how many measures name the department)
-    and `led` (how many it leads); edge attributes: weight, measures (titles, sorted).
+    With `rdf_graph`, the network is kg.stats' (so this page and `kg stats` agree), restricted
+    to departments; otherwise it is counted from G's measure links, by the same rule. Node
+    attributes: G's plus `measures` (measures naming the department) and `leads`; edge
+    attributes: weight and `measures` (titles of the shared measures, sorted).
     """
+    if rdf_graph is not None:
+        from .stats import co_responsibility_network
+
+        S = co_responsibility_network(rdf_graph)
+        counts = {n: (d["measures"], d["leads"]) for n, d in S.nodes(data=True)}
+        pairs = {(u, v): w for u, v, w in S.edges(data="weight")}
+    else:
+        counts, pairs = _count_co_responsibility(G)
     D = nx.Graph()
-    for m in sorted(n for n, t in G.nodes(data="type") if t == "Measure"):
-        units, led = [], set()
-        for u in G[m]:
-            if G.nodes[u]["type"] == "Department":
-                units.append(u)
-                if any(r["name"] == "ledBy" for r in G[m][u]["relations"]):
-                    led.add(u)
-        units.sort()
-        for u in units:
-            if u not in D:
-                D.add_node(u, **G.nodes[u], measures=0, led=0)
-            D.nodes[u]["measures"] += 1
-            D.nodes[u]["led"] += u in led
-        for i, u in enumerate(units):
-            for v in units[i + 1:]:
-                if D.has_edge(u, v):
-                    D[u][v]["weight"] += 1
-                    D[u][v]["measures"].append(G.nodes[m]["label"])
-                else:
-                    D.add_edge(u, v, weight=1, measures=[G.nodes[m]["label"]])
+    for u in sorted(counts):
+        if u in G and G.nodes[u]["type"] == "Department":
+            D.add_node(u, **G.nodes[u], measures=counts[u][0], leads=counts[u][1])
+    for (u, v), w in sorted(pairs.items()):
+        if u in D and v in D:
+            shared = sorted(G.nodes[m]["label"] for m in set(G[u]) & set(G[v]) if G.nodes[m]["type"] == "Measure")
+            D.add_edge(u, v, weight=w, measures=shared)
     return D
+
+
+def _count_co_responsibility(G: nx.Graph):
+    """(unit → (measures, leads), (unit, unit) → shared measures) from G's measure links."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for m in (n for n, t in G.nodes(data="type") if t == "Measure"):
+        units = sorted(u for u in G[m] if any(r["name"] == "responsibleUnit" for r in G[m][u]["relations"]))
+        for u in G[m]:
+            if any(r["name"] == "ledBy" for r in G[m][u]["relations"]):
+                counts[u][1] += 1
+        for i, u in enumerate(units):
+            counts[u][0] += 1
+            for v in units[i + 1:]:
+                pairs[(u, v)] += 1
+    return {u: tuple(c) for u, c in counts.items()}, dict(pairs)
 
 
 # --- layout --------------------------------------------------------------------------------------
 
 def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 100) -> np.ndarray:
     """Fruchterman–Reingold on an n-node component: exact repulsion (in row blocks, to bound
-    memory), attraction along edges. Past BIG nodes the iterations shrink so that the work
-    stays near BIG²·100 pair steps: a huge component is drawn roughly rather than slowly."""
+    memory), attraction along edges. Repulsion grows with both nodes' degrees (as in
+    ForceAtlas2), so hubs push apart instead of knotting. Past BIG nodes the iterations shrink
+    so the work stays near BIG²·100 pair steps: a huge component is drawn roughly, not slowly."""
     rng = np.random.default_rng(seed)
     pos = rng.random((n, 2)).astype(np.float32)
     iterations = max(2, min(iterations, int(iterations * (BIG / n) ** 2)))
+    mass = np.ones(n, dtype=np.float32)
+    if len(edges):
+        np.add.at(mass, edges.ravel(), 1)
+    mass /= mass.mean()
     k2 = np.float32(1.0 / n)  # k = sqrt(area / n) with area 1
     k = math.sqrt(k2)
     temp, cool = 0.1, 0.1 / (iterations + 1)
@@ -321,6 +338,8 @@ def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 100) -
             w += dy * dy
             np.maximum(w, np.float32(1e-6), out=w)
             np.divide(k2, w, out=w)
+            w *= mass[a:a + BLOCK, None]
+            w *= mass[None, :]
             disp[a:a + BLOCK, 0] = (dx * w).sum(1)
             disp[a:a + BLOCK, 1] = (dy * w).sum(1)
         if len(edges):
@@ -334,39 +353,81 @@ def _force_layout(n: int, edges: np.ndarray, seed: int, iterations: int = 100) -
     return pos
 
 
-def layout(G: nx.Graph, seed: int = 7, spacing: float = 100.0) -> dict[str, tuple[float, float]]:
-    """Pixel positions: each component laid out alone (seeded), biggest first, packed in rows.
+def _spread(pos: np.ndarray, power: float = 0.6) -> np.ndarray:
+    """Pull outliers in and open up the dense core: radius r → r^power about the centroid
+    (force layouts of hub-and-spoke graphs leave most nodes in a knot in the middle)."""
+    centred = pos - pos.mean(0)
+    r = np.sqrt((centred * centred).sum(1))
+    scale = np.where(r > 0, (r / max(float(r.max()), 1e-9)) ** power / np.maximum(r, 1e-9), 0)
+    return centred * scale[:, None]
 
-    A component of n nodes gets a square of side spacing·√n·1.6, so density is alike across
+
+def radial_layout(G: nx.Graph, centre: str, spacing: float = 100.0, gap: float = 48.0) -> dict[str, tuple[float, float]]:
+    """The centre in the middle, then one ring per step away from it; nodes on a ring in the
+    order of their neighbours on the ring inside (fewer crossings), then by type and name.
+    Nodes not connected to the centre go on an outer ring."""
+    dist = nx.single_source_shortest_path_length(G, centre)
+    far = max(dist.values()) + 1
+    rings: dict[int, list[str]] = defaultdict(list)
+    for n in G:
+        rings[dist.get(n, far)].append(n)
+    angle = {centre: 0.0}
+    out = {centre: (0.0, 0.0)}
+    radius = 0.0
+    for level in sorted(k for k in rings if k):
+        def key(n):
+            inner = [angle[m] for m in G[n] if m in angle and dist.get(m, far) < level]
+            return (sum(inner) / len(inner) if inner else 7.0, list(NODE_STYLE).index(G.nodes[n]["type"]),
+                    G.nodes[n]["label"], n)
+        ring = sorted(rings[level], key=key)
+        # room on the ring for each label: about 9 px a character (13 px glyphs, neighbours staggered)
+        room = max(gap, 9 * sorted(len(_short(G.nodes[n]["label"])) for n in ring)[len(ring) // 2])
+        radius = max(radius + spacing * 1.8, len(ring) * room / (2 * math.pi))
+        for i, n in enumerate(ring):
+            a = 2 * math.pi * i / len(ring) + (0.3 * level)  # turn rings a little so spokes don't align
+            angle[n] = (2 * math.pi * i / len(ring)) % (2 * math.pi)
+            out[n] = (round(radius * math.cos(a), 1), round(radius * math.sin(a), 1))
+    return out
+
+
+def layout(G: nx.Graph, seed: int = 7, spacing: float = 100.0, aspect: float = 1.8) -> dict[str, tuple[float, float]]:
+    """Pixel positions: each component laid out alone (seeded), biggest first, packed in rows
+    about `aspect` times wider than tall; unlinked nodes last, in a tighter grid by type.
+
+    A component of n nodes gets a square of side spacing·1.6·√n, so density is alike across
     components and a page's width grows with √(nodes).
     """
     comps = sorted((sorted(c) for c in nx.connected_components(G)), key=lambda c: (-len(c), c[0]))
-    boxes = []
-    for comp in comps:
+    boxes = []  # (width, height, {node: (x, y) inside the box})
+    for comp in (c for c in comps if len(c) > 1):
         n = len(comp)
-        if n == 1:
-            local = {comp[0]: (0.0, 0.0)}
-        elif n == 2:
-            local = {comp[0]: (-0.5, 0.0), comp[1]: (0.5, 0.0)}
-        else:
-            index = {node: i for i, node in enumerate(comp)}
-            edges = np.array([(index[u], index[v]) for u, v in G.subgraph(comp).edges()], dtype=np.int64)
-            pos = _force_layout(n, edges.reshape(-1, 2), seed)
-            pos -= pos.min(0)
-            pos /= max(float(pos.max()), 1e-9)
-            local = {node: (float(pos[i, 0]) - 0.5, float(pos[i, 1]) - 0.5) for node, i in index.items()}
-        side = spacing * (1.6 * math.sqrt(n) if n > 2 else 1.0 + (n == 2))
-        boxes.append((side, local))
-    total = sum(side * side for side, _ in boxes)
-    row_width = max(math.sqrt(total) * 1.3, boxes[0][0] if boxes else 0)
+        if n == 2:
+            boxes.append((spacing * 2, spacing * 0.5, {comp[0]: (spacing * 0.5, 0.0), comp[1]: (spacing * 1.5, 0.0)}))
+            continue
+        index = {node: i for i, node in enumerate(comp)}
+        edges = np.array([(index[u], index[v]) for u, v in G.subgraph(comp).edges()], dtype=np.int64)
+        pos = _spread(_force_layout(n, edges.reshape(-1, 2), seed))
+        pos -= pos.min(0)
+        pos /= max(float(pos.max()), 1e-9)
+        side = spacing * 1.6 * math.sqrt(n)
+        boxes.append((side, side, {node: (float(pos[i, 0]) * side, float(pos[i, 1]) * side) for node, i in index.items()}))
+    alone = sorted((c[0] for c in comps if len(c) == 1),
+                   key=lambda n: (list(NODE_STYLE).index(G.nodes[n].get("type", "Measure")), n))
+    cell = spacing * 0.5
+    total = sum(w * h for w, h, _ in boxes) + len(alone) * cell * cell
+    row_width = max([math.sqrt(total * aspect), *(w for w, _, _ in boxes)])
+    if alone:
+        cols = max(1, int(row_width // cell))
+        grid = {node: ((i % cols) * cell, (i // cols) * cell) for i, node in enumerate(alone)}
+        boxes.append((min(len(alone), cols) * cell, (len(alone) - 1) // cols * cell, grid))
     out, x, y, row_h = {}, 0.0, 0.0, 0.0
-    for side, local in boxes:
-        if x and x + side > row_width:
+    for i, (w, h, local) in enumerate(boxes):
+        if x and (x + w > row_width or (alone and i == len(boxes) - 1)):  # the grid starts a row
             x, y, row_h = 0.0, y + row_h + spacing, 0.0
         for node, (px, py) in local.items():
-            out[node] = (round(x + side / 2 + px * side, 1), round(y + side / 2 + py * side, 1))
-        x += side + spacing * 0.5
-        row_h = max(row_h, side)
+            out[node] = (round(x + px, 1), round(y + py, 1))
+        x += w + spacing * 0.5
+        row_h = max(row_h, h)
     return out
 
 
@@ -381,6 +442,27 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
 
 
+def _hubs(G: nx.Graph, pos: dict, weights: dict, view=(1000, 650)) -> set[str]:
+    """Up to HUBS most connected nodes whose labels, in the first whole-graph view (the layout
+    fitted to a `view`-sized canvas), would not overlap each other's: greedy by weight."""
+    if not pos:
+        return set()
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    fit = min(1.0, view[0] / (max(xs) - min(xs) + 100), view[1] / (max(ys) - min(ys) + 100))
+    h = (HUB_LABEL_PX + 4) / fit
+    boxes, chosen = [], set()
+    for n in sorted((n for n in G if weights[n]), key=lambda n: (-weights[n], n)):
+        w = len(_short(G.nodes[n]["label"])) * HUB_LABEL_PX / fit / 2 + 10 / fit
+        x, y = pos[n]
+        box = (x - w, y - h / 2, x + w, y + h * 1.5)  # the label sits under the node
+        if all(box[2] < b[0] or b[2] < box[0] or box[3] < b[1] or b[3] < box[1] for b in boxes):
+            boxes.append(box)
+            chosen.add(n)
+            if len(chosen) == HUBS:
+                break
+    return chosen
+
+
 def to_network(G: nx.Graph, heading: str, *, pages: dict | None = None, positions=None,
                sizes: dict | None = None, highlight=()) -> "Network":
     """A pyvis Network of G with positions, physics off, per-type colour and shape.
@@ -393,21 +475,25 @@ def to_network(G: nx.Graph, heading: str, *, pages: dict | None = None, position
     pages = pages or {}
     pos = positions if positions is not None else layout(G)
     index = {n: i for i, n in enumerate(G)}
+    weights = {n: (sizes.get(n, 0) if sizes is not None else G.degree(n)) for n in G}
+    # the HUBS most connected nodes keep legible labels when zoomed out (the page script
+    # enlarges their font as the view shrinks)
+    hubs = _hubs(G, pos, weights) | set(highlight)
     nodes = []
     for n, data in G.nodes(data=True):
         colour, shape, _, _ = NODE_STYLE[data["type"]]
-        weight = sizes.get(n, 0) if sizes is not None else G.degree(n)
+        weight = weights[n]
         x, y = pos[n]
         nodes.append({
             "id": index[n], "label": _short(data["label"]), "x": x, "y": y,
             "shape": shape, "color": colour, "size": round(8 + 4 * math.sqrt(weight), 1),
-            "font": {"size": round(12 + 2.5 * math.sqrt(weight), 1)},
+            "font": {"size": round(12 + 2.5 * math.sqrt(weight), 1)}, "kgHub": n in hubs,
             "borderWidth": 4 if n in highlight else 1,
             "kgIri": n, "kgType": data["type"], "kgName": data["label"], "kgAliases": data["aliases"],
             "kgDocs": data.get("documents", [])[:MAX_DOCS], "kgDocCount": len(data.get("documents", [])),
             "kgQuote": data.get("quote"), "kgLine": data.get("line"), "kgDoc": data.get("document"),
             "kgDegree": G.degree(n), "kgPage": pages.get(n),
-            **({"kgMeasures": data["measures"], "kgLed": data["led"]} if "measures" in data else {}),
+            **({"kgMeasures": data["measures"], "kgLed": data["leads"]} if "measures" in data else {}),
         })
     edges = []
     for u, v, data in G.edges(data=True):
@@ -455,12 +541,12 @@ def focus_network(G: nx.Graph, name: str, depth: int = 1, pages: dict | None = N
     sub = neighbourhood(G, node, depth)
     label = G.nodes[node]["label"]
     return to_network(sub, f"{label}：{depth} 步以内的关联（{sub.number_of_nodes()} 个节点）",
-                      pages=pages, highlight={node})
+                      pages=pages, highlight={node}, positions=radial_layout(sub, node))
 
 
 def departments_network(G: nx.Graph, rdf_graph: Graph | None = None, pages: dict | None = None) -> "Network":
     """Departments' co-responsibility network; sizes follow the number of measures."""
-    D = co_responsibility(G)
+    D = co_responsibility(G, rdf_graph)
     sizes = {n: d["measures"] for n, d in D.nodes(data=True)}
     return to_network(D, f"部门共同负责网络（{D.number_of_nodes()} 个部门，边权 = 共同负责的措施数）",
                       pages=pages, sizes=sizes)
@@ -470,7 +556,7 @@ def county_network(G: nx.Graph, county: str, pages: dict | None = None) -> "Netw
     sub = located_in(G, county)
     label = G.nodes[county]["label"]
     return to_network(sub, f"{label}：位于此地的实体（{sub.number_of_nodes() - 1} 个）",
-                      pages=pages, highlight={county})
+                      pages=pages, highlight={county}, positions=radial_layout(sub, county))
 
 
 # --- HTML -----------------------------------------------------------------------------------------
@@ -572,6 +658,21 @@ PAGE_JS = r"""
   window.kgNodeCount = data.nodes.length;
   network.once("afterDrawing", function () { window.kgDrawnMs = performance.now(); });
 
+  // hubs' labels stay at least data.hubPx on screen however far out the view is zoomed
+  var hubs = data.nodes.filter(function (n) { return n.kgHub; });
+  var baseFont = {};
+  hubs.forEach(function (n) { baseFont[n.id] = n.font.size; });
+  var lastScale = null;
+  function sizeHubLabels() {
+    var scale = network.getScale();
+    if (!hubs.length || scale === lastScale) return;
+    lastScale = scale;
+    nodes.update(hubs.map(function (n) {
+      return {id: n.id, font: {size: Math.max(baseFont[n.id], data.hubPx / scale)}};
+    }));
+  }
+  network.on("afterDrawing", sizeHubLabels);  // after any zoom, search focus or fit; no-op otherwise
+
   var panel = document.getElementById("kg-panel");
   function show(n) {
     panel.textContent = "";
@@ -669,7 +770,7 @@ def render_page(net, title: str | None = None, nav: list[tuple[str, str]] = ()) 
         f'<label><input type="checkbox" checked data-type="{e(t)}">'
         f'<span class="glyph" style="color:{colour}">{glyph}</span>{e(zh)} {counts[t]}</label>'
         for t, (colour, _, glyph, zh) in NODE_STYLE.items() if counts[t])
-    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+    payload = {"nodes": net.nodes, "edges": net.edges, "options": net.options, "hubPx": HUB_LABEL_PX,
                "typeNames": {t: s[3] for t, s in NODE_STYLE.items()}}
     return PAGE.format(
         title=e(title), css=PAGE_CSS, vis=_vis_js(), js=PAGE_JS, data=script_json(payload), legend=legend,

@@ -21,6 +21,9 @@ NDRC = ID + "department/晋城市发展和改革委员会"
 SCIENCE = ID + "department/晋城市科学技术局"
 EVIL = [ID + "enterprise/evil1", ID + "institution/evil2"]
 
+# rdflib's own Dataset.triples (over the Oxigraph store) calls its deprecated default_context
+pytestmark = pytest.mark.filterwarnings("ignore:Dataset.default_context:DeprecationWarning")
+
 
 @pytest.fixture(scope="module")
 def mini():
@@ -109,17 +112,20 @@ def test_viz_neighbourhood_grows_with_depth(G, depth, size):
     assert len(viz.neighbourhood(G, MARKET, depth)) == size
 
 
+@pytest.mark.parametrize("source", ["networkx", "kg.stats"])
 @pytest.mark.parametrize("u, v, weight", [(MARKET, NDRC, 2), (NDRC, SCIENCE, 2), (MARKET, SCIENCE, 1)])
-def test_viz_co_responsibility_weight_is_shared_measures(G, u, v, weight):
-    D = viz.co_responsibility(G)
+def test_viz_co_responsibility_weight_is_shared_measures(G, mini, source, u, v, weight):
+    D = viz.co_responsibility(G, mini if source == "kg.stats" else None)
     assert D[u][v]["weight"] == weight
     assert set(D) == {MARKET, NDRC, SCIENCE}  # the collective is not a department
 
 
-def test_viz_co_responsibility_counts_measures_and_leads(G):
-    D = viz.co_responsibility(G)
-    assert (D.nodes[MARKET]["measures"], D.nodes[MARKET]["led"]) == (2, 2)
-    assert (D.nodes[NDRC]["measures"], D.nodes[NDRC]["led"]) == (3, 0)
+@pytest.mark.parametrize("source", ["networkx", "kg.stats"])
+def test_viz_co_responsibility_counts_measures_and_leads(G, mini, source):
+    D = viz.co_responsibility(G, mini if source == "kg.stats" else None)
+    assert (D.nodes[MARKET]["measures"], D.nodes[MARKET]["leads"]) == (2, 2)
+    assert (D.nodes[NDRC]["measures"], D.nodes[NDRC]["leads"]) == (3, 0)
+    assert D[MARKET][NDRC]["measures"] == ["压缩企业开办时间", "推进证照分离改革"]
 
 
 @pytest.mark.parametrize("county, inside", [
@@ -415,3 +421,89 @@ def test_viz_browser_two_thousand_nodes_draw_within_three_seconds(browser, tmp_p
     assert_offline_and_clean(state, page)
     assert state["drawnNodes"] == 2000
     assert state["drawn"] < 3000, state["drawn"]
+
+
+# --- the bundled gazette's graph (built once per session by tests/conftest.py) ---------------------
+
+@pytest.fixture(scope="module")
+def gazette_rdf(gazette_graph_path):
+    return viz.load_graph(gazette_graph_path)
+
+
+@pytest.fixture(scope="module")
+def gazette_pages(gazette_rdf, tmp_path_factory):
+    out = tmp_path_factory.mktemp("gazette-viz")
+    start = time.perf_counter()
+    pages = viz.write_pages(gazette_rdf, out, focus=["市市场监管局"], depth=2)
+    TIMINGS["write_pages_s"] = round(time.perf_counter() - start, 2)
+    return pages
+
+
+TIMINGS: dict = {}
+
+ENTITY_COUNT = """
+PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
+SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  VALUES ?class { kg:Department kg:County kg:Enterprise kg:Institution kg:Project kg:Collective kg:Place
+                  kg:CitedDocument kg:Measure }
+  ?e a ?class }"""
+
+
+def test_viz_gazette_every_entity_and_measure_is_a_node(gazette_rdf):
+    G = viz.graph_to_networkx(gazette_rdf)
+    expected = int(next(iter(gazette_rdf.query(ENTITY_COUNT)))[0])
+    assert G.number_of_nodes() == expected > 100
+    assert sum(1 for _, t in G.nodes(data="type") if t == "Measure") > 20
+    assert sum(1 for _, t in G.nodes(data="type") if t == "County") >= 3
+
+
+def test_viz_gazette_market_regulator_focus_and_departments(gazette_rdf, gazette_pages):
+    G = viz.graph_to_networkx(gazette_rdf)
+    market = viz.find_nodes(G, "市市场监管局")[0]
+    assert G.nodes[market]["type"] == "Department" and G.degree(market) > 5
+    assert (gazette_pages[0].parent / viz.page_name(market)).is_file()
+    D = viz.co_responsibility(G, gazette_rdf)
+    assert market in D and D.number_of_edges() > 10
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_viz_browser_gazette_pages_draw_offline_within_three_seconds(browser, gazette_pages, gazette_rdf):
+    G = viz.graph_to_networkx(gazette_rdf)
+    folder = gazette_pages[0].parent
+    market = viz.page_name(viz.find_nodes(G, "市市场监管局")[0])
+    counties = sorted(p for p in gazette_pages if p.name.startswith("county-"))
+    for name, shot in [("overview.html", "gazette-overview"), ("departments.html", "gazette-departments"),
+                       (market, "gazette-focus-market-regulator"), (counties[0].name, None)]:
+        state = open_page(browser, folder / name, shot=shot)
+        assert_offline_and_clean(state, folder / name)
+        assert state["drawnNodes"] == state["count"] == expected_nodes(folder / name)
+        assert state["drawn"] < 3000, (name, state["drawn"])
+        TIMINGS[f"{name.split('-')[0]}_draw_ms"] = round(state["drawn"])
+    state = open_page(browser, folder / "overview.html")
+    assert state["drawnNodes"] == G.number_of_nodes()
+    hits = browser.execute_script("return kgSearch('市市场监管局').map(function (id) {"
+                                  " return network.body.data.nodes.get(id).kgIri; })")
+    assert hits and hits[0] == viz.find_nodes(G, "市市场监管局")[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "gazette-overview-search.png"))
+    TIMINGS["overview_nodes"] = G.number_of_nodes()
+    (ARTIFACTS / "viz-timings.json").write_text(json.dumps(TIMINGS, indent=1))
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_viz_browser_hub_labels_grow_only_when_zoomed_out(browser, mini_pages):
+    open_page(browser, mini_pages[0].parent / "overview.html")
+    sizes = ("var n = network.body.data.nodes.get().filter(function (n) { return n.kgHub; })[0];"
+             "return [network.getScale(), n.font.size, n.id];")
+    browser.execute_script("network.moveTo({scale: 0.2, animation: false});")
+    time.sleep(0.2)
+    scale, far, node = browser.execute_script(sizes)
+    assert far == pytest.approx(viz.HUB_LABEL_PX / scale, rel=0.01)
+    browser.execute_script("network.moveTo({scale: 2, animation: false});")
+    time.sleep(0.2)
+    _, near, _ = browser.execute_script(sizes)
+    base = next(n for n in json.loads(re.search(r'id="kg-data">(.*?)</script>', (mini_pages[0].parent / "overview.html")
+                                                .read_text(encoding="utf-8"), re.S).group(1))["nodes"] if n["id"] == node)
+    assert near == base["font"]["size"] < far

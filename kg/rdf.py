@@ -75,6 +75,8 @@ def entity_quads(e: Entity) -> Iterator[tuple]:
     yield s, SKOS.prefLabel, _zh(e.label), g
     for alias in sorted(e.aliases - {e.label}):
         yield s, SKOS.altLabel, _zh(alias), g
+    if e.type == "Policy":  # a cited document is a document: it has a title and maybe a 文号
+        yield s, DCTERMS.title, _zh(e.label), g
     if e.code:
         yield s, KG.adminCode, Literal(e.code), g
     if e.level:
@@ -120,7 +122,7 @@ def source_iri(source) -> URIRef:
 
 
 def mention_quads(m, doc, sections: set) -> Iterator[tuple]:
-    s = ID[f"mention/{iri_escape(m.doc_id)}/{m.start}-{m.end}"]
+    s = ID[f"mention/{iri_escape(m.doc_id)}/{m.start}-{m.end}/{m.label.lower()}"]
     g = doc_iri(m.doc_id)
     yield s, RDF.type, KG.Mention, g
     yield s, RDF.type, NIF.Phrase, g

@@ -22,3 +22,25 @@ def gazette_docs(gazette_cleaned):
     from kg.segment import segment
 
     return segment(gazette_cleaned)
+
+
+# --- query layer: the bundled gazette's graph, built once (tests/test_query.py, test_ask.py,
+# test_serve.py, test_stats.py) ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def gazette_graph_path(tmp_path_factory):
+    """graph.ttl of the bundled gazette, written by the build's own writer into a temp folder."""
+    from kg.build import build_corpus, write_outputs
+
+    out = tmp_path_factory.mktemp("gazette-graph")
+    write_outputs(build_corpus(), out, formats=("ttl",))
+    return out / "graph.ttl"
+
+
+# --- graph tests (tests/test_graph.py): the corpus of the bundled gazette, built once ----------
+
+@pytest.fixture(scope="session")
+def built_corpus():
+    from kg.build import build_corpus
+
+    return build_corpus()

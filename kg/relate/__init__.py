@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Document, Entity, Measure, Mention, Relation
-from .relations import dedupe, document_relations, sentence_relations
+from .relations import corpus_document_names, dedupe, document_relations, sentence_relations
 from .responsibility import evidence_of, find_clauses, is_collective, measure_of
 
 __all__ = ["relate", "measures_of"]
@@ -77,10 +77,11 @@ def relate(documents: list[Document], mentions: list[Mention], entities: dict[st
         by_doc.setdefault(m.doc_id, []).append(m)
     measures: list[Measure] = []
     relations: list[Relation] = []
+    names = corpus_document_names(documents)
     for doc in documents:
         ms = by_doc.get(doc.id, [])
         measures.extend(measures_of(doc, resolve))
         relations.extend(issuers_of(doc, resolve))
         relations.extend(sentence_relations(doc, ms, entities))
-        relations.extend(document_relations(doc, ms))
+        relations.extend(document_relations(doc, ms, entities, names))
     return measures, dedupe(relations)

@@ -128,14 +128,42 @@ def _cued(text, sent, entities, ev):
     return out
 
 
-def document_relations(doc: Document, mentions: list[Mention]) -> list[Relation]:
-    """The document mentions each entity it names (first mention as evidence)."""
+def _title_key(text: str) -> str:
+    return re.sub(r"[\s《》〈〉<>“”\"「」]", "", text)
+
+
+def document_relations(doc: Document, mentions: list[Mention], entities: dict[str, Entity],
+                       corpus_docs: dict[str, str]) -> list[Relation]:
+    """The document mentions each entity it names, and cites each document it names.
+
+    A cited title or 文号 that names a document of the corpus cites that document itself,
+    so the same document cited in different forms is one node.
+    """
     first: dict[str, Mention] = {}
     for m in sorted(mentions, key=lambda m: m.start):
         if m.entity and m.entity not in first:
             first[m.entity] = m
-    return [Relation(f"doc:{doc.id}", "mentions", key, Evidence(doc.id, m.line, m.text, m.start, m.end))
-            for key, m in sorted(first.items())]
+    out = []
+    for key, m in sorted(first.items()):
+        ev = Evidence(doc.id, m.line, m.text, m.start, m.end)
+        out.append(Relation(f"doc:{doc.id}", "mentions", key, ev))
+        ent = entities.get(key)
+        if ent is not None and ent.type == "Policy":
+            names = {_title_key(n) for n in ent.aliases | {ent.label}}
+            target = next((f"doc:{corpus_docs[n]}" for n in sorted(names) if n in corpus_docs), key)
+            if target != f"doc:{doc.id}":
+                out.append(Relation(f"doc:{doc.id}", "cites", target, ev))
+    return out
+
+
+def corpus_document_names(documents: list[Document]) -> dict[str, str]:
+    """Title and 文号 of every corpus document → its id (for resolving citations)."""
+    names = {}
+    for d in documents:
+        for n in (d.title, d.number):
+            if n:
+                names.setdefault(_title_key(n), d.id)
+    return names
 
 
 def dedupe(relations: list[Relation]) -> list[Relation]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass, field
 
 from .errors import QueryError
@@ -22,7 +23,8 @@ from .query import Result, display_width, format_result, load_graph, run
 # entity types that make the row apply (empty = any), patterns, and an example for the help.
 # Rows are tried in order; the first whose pattern matches AND whose entity links wins, so
 # "泽州县有哪些项目" (a county) and "市科技局有哪些任务" (a department) reach different queries.
-_LEAD = r"(?:牵头|负责|主导|主抓|牵总|统筹)"
+_ADV = r"(?:都|还|主要|具体|分别|一共|共)?"  # adverbs between the name and the verb
+_LEAD = _ADV + r"(?:牵头|负责|主导|主抓|牵总|统筹)"
 _WORK = r"(?:项目|任务|工作|措施|事项|事情|举措|事)"
 _WHICH = r"(?:哪些|什么|那些|哪几项|几项|多少|啥)"
 _ORG = r"(?:单位|部门|机构|机关)"
@@ -116,6 +118,8 @@ QUESTIONS = [
 _LEAD_IN_RE = re.compile(r"^(?:请问|请告诉我|我想知道|想问一下|问一下|请列出|列出|please\s+tell\s+me\s+|tell\s+me\s+)",
                          re.IGNORECASE)
 _TRAIL_RE = re.compile(r"[\s？?！!。.，,：:；;]+$")
+# spaces between Chinese characters carry no meaning (市市场监管局 牵头 哪些 项目)
+_CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
 # slot clean-up: quotes around a name, a trailing 的 / 在, English articles
 _SLOT_STRIP_RE = re.compile(r"^[\s“”\"'「」『』]+|[\s“”\"'「」『』]+$|的$")
 _EN_ARTICLE_RE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
@@ -148,16 +152,21 @@ class Answer:
     surface: str = ""
     notes: list[str] = field(default_factory=list)
 
-    def text(self, fmt: str = "table") -> str:
+    def header(self) -> list[str]:
+        """What was understood: the linked name and the query that ran."""
         head = []
         if self.target is not None:
             linked = self.target.label if self.surface == self.target.label else \
                 f"{self.surface} → {self.target.label} ({self.target.how})"
             head.append(f"{linked} [{self.target.type}]" if self.target.type else linked)
         head.append(f"query: {self.query} {' '.join(f'{k}={v}' for k, v in self.params.items())}".rstrip())
-        body = format_result(self.readable() if fmt == "table" else self.result, fmt)
-        return "\n".join(head + [body] + self.notes)
+        return head
 
+    def text(self, fmt: str = "table") -> str:
+        """The answer as a table with its header and notes; csv/json/tsv: the rows only."""
+        if fmt != "table":
+            return format_result(self.result, fmt)
+        return "\n".join(self.header() + [format_result(self.readable(), fmt)] + self.notes)
 
     def readable(self) -> Result:
         """The result without the columns that hold IRIs (kept in `result` for scripts)."""
@@ -312,10 +321,9 @@ class EntityIndex:
                     best[iri] = max(best.get(iri, 0.0), len(key) / len(label))
         if not best:
             return None
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
-        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-            return None  # two entities abbreviate the same way: ask the user
-        return self._hit(ranked[0][0], "abbreviation")
+        if len(best) > 1:
+            return None  # two entities abbreviate the same way: ask the user (see suggest)
+        return self._hit(next(iter(best)), "abbreviation")
 
     def suggest(self, surface: str, n: int = 3, types=()) -> list[str]:
         """Canonical labels close to `surface` (for "did you mean …")."""
@@ -379,7 +387,7 @@ def _clean_question(question: str) -> str:
     q = question.strip()
     q = _TRAIL_RE.sub("", q)
     q = _LEAD_IN_RE.sub("", q).strip()
-    return q
+    return _CJK_SPACE_RE.sub("", q)
 
 
 def _clean_slot(text: str) -> str:
@@ -468,5 +476,7 @@ def ask_command(args) -> int:
     graph = load_graph(args.graph, engine=getattr(args, "engine", "auto"),
                        persist_dir=getattr(args, "store", None))
     answer = ask(graph, args.question)
+    if args.format != "table":  # keep stdout machine-readable; the explanation goes to stderr
+        print("\n".join(answer.header() + answer.notes), file=sys.stderr)
     print(answer.text(args.format))
     return 0

@@ -94,7 +94,7 @@ def _add_query(sub):
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--list", action="store_true", help="list the named queries")
     p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
-                   help="query engine (auto: Oxigraph above ~50k triples)")
+                   help="query engine (auto: Oxigraph above ~10k triples)")
     p.add_argument("--store", default=None, metavar="DIR",
                    help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_query)
@@ -112,7 +112,7 @@ def _add_ask(sub):
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv"])
     p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
-                   help="query engine (auto: Oxigraph above ~50k triples)")
+                   help="query engine (auto: Oxigraph above ~10k triples)")
     p.add_argument("--store", default=None, metavar="DIR",
                    help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_ask)
@@ -132,7 +132,7 @@ def _add_serve(sub):
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
     p.add_argument("--max-rows", type=int, default=10000)
     p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
-                   help="query engine (auto: Oxigraph above ~50k triples)")
+                   help="query engine (auto: Oxigraph above ~10k triples)")
     p.add_argument("--store", default=None, metavar="DIR",
                    help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_serve)
@@ -149,7 +149,7 @@ def _add_stats(sub):
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--top", type=int, default=15)
     p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"],
-                   help="query engine (auto: Oxigraph above ~50k triples)")
+                   help="query engine (auto: Oxigraph above ~10k triples)")
     p.add_argument("--store", default=None, metavar="DIR",
                    help="persistent Oxigraph store folder (loaded once, reopened fast)")
     p.set_defaults(func=cmd_stats)

@@ -179,3 +179,16 @@ def test_nlp_extract_maps_spans_to_source_lines():
     county = next(m for m in ms if m.label == "County")
     assert county.canonical_hint == "140525" and county.source == "g.txt"
     assert [(m.start, m.end) for m in ms] == sorted((m.start, m.end) for m in ms)
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    # a provincial document's addressees and central ministries written without 国家
+    ("各市人民政府，省人民政府各委、厅，各直属机构：", "Collective", ["各市人民政府", "省人民政府各委、厅", "各直属机构"]),
+    ("各市人民政府，省人民政府各委、厅，各直属机构：", "Department", ["省人民政府"]),
+    ("会同财政部、工业和信息化部办公厅，市财政部门和教育部门", "Department",
+     ["财政部", "工业和信息化部", "工业和信息化部办公厅"]),
+    ("中国人民银行晋城市中心支行、国家税务总局株洲市税务局", "Department",
+     ["中国人民银行", "中国人民银行晋城市中心支行", "国家税务总局", "国家税务总局株洲市税务局"]),
+])
+def test_nlp_orgs_provincial_and_central(text, label, expected):
+    assert labelled(text, label, "1400") == expected

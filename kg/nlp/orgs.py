@@ -70,9 +70,12 @@ _LIST_ITEM = re.compile(rf"[{CJK}]{{2,4}}")
 _COUNTY_SET = r"(?:县（市、区）|县\(市、区\)|县（市、区、开发区）|县（区）|县（市）|县市区|县区|乡（镇）|乡镇（街道）|乡镇)"
 _COLLECTIVE = re.compile(
     rf"各?{_COUNTY_SET}(?:[{CJK}]{{0,10}}?(?:人民政府|政府|党委|疾病预防控制中心|卫生健康委员会|卫健委|委员会|局|委|办|中心|医院|部门|单位))?"
-    r"|(?:各|市直|省直|县直|区直|市级)各?(?:相关|有关)?(?:部门|单位)"
+    # 各市人民政府, 各设区市人民政府, 各级人民政府 (provincial and general addressees)
+    r"|各(?:设区)?市(?:、县（市、区）)?(?:人民政府|政府)|各级(?:人民政府|政府|党委)"
+    r"|(?:各|市直|省直|县直|区直|市级|省级)各?(?:相关|有关)?(?:部门|单位)"
     r"|(?:相关|有关)(?:部门|单位)"
-    r"|各(?:委、办、局|成员单位|委办局)"
+    # 市人民政府各委、办、局 / 省人民政府各委、厅, 各直属机构, X各成员单位
+    r"|各(?:[委办局厅](?:、[委办局厅])+|委办局|委办厅局|成员单位|直属机构)"
     r"|(?<![" + CJK + r"])(?:各)?开发区管委会"
 )
 
@@ -244,7 +247,8 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
     suffixes = lexicon.org_suffixes()
     found: list[OrgHit] = []
     prev: OrgHit | None = None
-    events = [(m.start(), m.end(), "standalone") for m in _standalone().finditer(text)]
+    events = [(m.start(), m.end(), "standalone") for m in _standalone().finditer(text)
+              if not text.startswith("门", m.end())]  # 财政部门 is a kind of unit, not 财政部
     events += [(a, b, suffixes[text[a:b]][1]) for a, b in anchors]
     for a, b, role in sorted(events):
         if role == "standalone":
@@ -276,13 +280,15 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
             if len(pre) == 1 and body and _generic(body):
                 continue
             start = p
+            if p == prev_end and text.startswith(("国家", "中国"), prev.start) and lexicon.place_at(pre, 0) == pre:
+                start = prev.start  # 国家税务总局株洲市税务局, 中国人民银行晋城市中心支行: a local branch
             break
         if start < 0 and prev_end == lo and prev_end >= 0 and a - prev_end <= 8:
             body = text[prev_end:a]
             if not any(w in body for w in _BAD_BODY) and not (body and body[0] in "和与及或、，"):
                 start = prev.start  # a sub-unit: 市委 + 宣传部, 国务院 + 办公厅
-        if start < 0:
-            continue
+        if start < 0 or (start > 0 and text[start - 1] == "各"):
+            continue  # 各市人民政府: every city's government, a collective
         hit = OrgHit(start, b, "Department")
         found.append(hit)
         prev = hit

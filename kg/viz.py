@@ -7,10 +7,12 @@ from a CDN in every mode, vis-network's CSS in "local" mode, and tom-select for 
 rules the tooltip needs, and add our own search box and type filter in a few lines of inline JS.
 
 Speed: vis-network's physics needed ~30 s to settle 500 nodes; with positions computed here and
-physics off, pages draw at once. Nodes go into `net.nodes` in bulk (pyvis's `add_node` checks a
-list for duplicates, which is quadratic). Positions come from `layout`: one force layout per
-connected component (networkx's `spring_layout` needs scipy from 500 nodes on, and its dense
-version took 7 s for 2,000 nodes; ours is vectorised numpy), components packed in rows.
+physics off, pages draw at once (the bundled gazette's overview, ~700 nodes, in ~0.4 s; 2,000
+nodes in ~0.5 s). Nodes go into `net.nodes` in bulk (pyvis's `add_node` checks a list for
+duplicates, which is quadratic). Positions: `layout` runs one force layout per connected
+component (networkx's `spring_layout` needs scipy from 500 nodes on, and its dense version took
+7 s for 2,000 nodes; ours is vectorised numpy) and packs components in rows; focus and county
+pages use `radial_layout` (rings by distance from the centre).
 
 Safety: names come from the documents. Labels are drawn on a canvas (plain text), tooltips and
 panels are built as DOM elements with `textContent`, and JSON in the page escapes `<`, `>`, `&`.
@@ -39,7 +41,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, SKOS
 
 from .errors import KGError
-from .vocab import ITSRDF, KG
+from .vocab import ITSRDF, KG, NIF
 
 # node type → (colour, vis-network shape, legend glyph, Chinese name); the order is the legend's
 NODE_STYLE = {
@@ -53,7 +55,6 @@ NODE_STYLE = {
     "CitedDocument": ("#7f7f7f", "square", "■", "引用文件"),
     "Measure": ("#b5b82a", "dot", "●", "措施"),
 }
-ENTITY_TYPES = tuple(t for t in NODE_STYLE if t != "Measure")
 
 # relation property → (short name, Chinese label); cooperatesWith is drawn without an arrow
 RELATIONS = {
@@ -115,7 +116,8 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
     """Entities and measures as an undirected graph, with what the pages show on hover.
 
     Node keys are IRIs (str). Node attributes: type, label, aliases, documents (display names),
-    quote, line, document (where the quote is), admin_code (counties). Edge attributes: relations
+    quote, line and line_end (its source lines: a measure's clause spans the measure), document
+    (where the quote is), admin_code (counties). Edge attributes: relations
     (list of {name, source, target}), weight (their number), quote/line/document of one piece of
     evidence. Nodes and edges are added in sorted order so layouts and pages are reproducible.
     """
@@ -138,15 +140,19 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
         return (_int(g.value(d, KG.startLine)) or 0, str(d))
 
     documents: dict[URIRef, set] = defaultdict(set)
-    evidence: dict[URIRef, list] = defaultdict(list)  # node → [(rank, doc order, line, quote, doc)]
+    # node → [(rank, doc order, (first line, last line), quote, doc)]; the least is shown. Ranks:
+    # 0 a relation's rdf:Statement or a measure's clause, 1 the clause of a measure the node is
+    # responsible for, 2 a mention (its quote is only the name)
+    evidence: dict[URIRef, list] = defaultdict(list)
     for m, e in g.subject_objects(ITSRDF.taIdentRef):
         if e in kinds:
             d = g.value(m, KG.inDocument)
             if d is not None:
                 documents[e].add(d)
-            anchor = _text(g, m, URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf"))
+            anchor = _text(g, m, NIF.anchorOf)
             if anchor:
-                evidence[e].append((2, doc_order(d) if d else (0, ""), _int(g.value(m, KG.line)) or 0, anchor, d))
+                line = _int(g.value(m, KG.line)) or 0
+                evidence[e].append((2, doc_order(d) if d else (0, ""), (line, line), anchor, d))
 
     # relation evidence: (s, name, o) → best (doc order, line, quote, doc)
     statements: dict[tuple, tuple] = {}
@@ -156,7 +162,8 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
         if s not in kinds or o not in kinds or not quote:
             continue
         d = g.value(st, KG.inDocument)
-        item = (doc_order(d) if d else (0, ""), _int(g.value(st, KG.line)) or 0, quote, d)
+        line = _int(g.value(st, KG.line)) or 0
+        item = (doc_order(d) if d else (0, ""), (line, line), quote, d)
         key = (s, p, o)
         statements[key] = min(statements.get(key, item), item, key=lambda x: x[:3])
         for node in (s, o):
@@ -176,8 +183,9 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
                 documents[node].add(d)
             clause = _text(g, node, KG.clauseText)
             if clause:
-                evidence[node].append((0, doc_order(d) if d else (0, ""),
-                                       _int(g.value(node, KG.startLine)) or 0, clause, d))
+                start = _int(g.value(node, KG.startLine)) or 0
+                lines = (start, _int(g.value(node, KG.endLine)) or start)
+                evidence[node].append((0, doc_order(d) if d else (0, ""), lines, clause, d))
         if kind == "County":
             attrs["admin_code"] = _text(g, node, KG.adminCode)
         G.add_node(str(node), **attrs)
@@ -196,7 +204,7 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
         attrs = {"relations": [{"name": n, "source": s, "target": o} for n, s, o, _ in rels],
                  "weight": len(rels)}
         if found:
-            _, line, quote, d = min(found, key=lambda x: x[:3])
+            _, (line, _), quote, d = min(found, key=lambda x: x[:3])
             attrs.update(quote=quote, line=line, document=doc_name(d) if d else None)
         G.add_edge(u, v, **attrs)
 
@@ -206,9 +214,10 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
         data["documents"] = [doc_name(d) for d in docs]
         best = min(evidence.get(key, ()), key=lambda e: e[:4], default=None)
         if best:
-            data.update(quote=best[3], line=best[2], document=doc_name(best[4]) if best[4] else None)
+            data.update(quote=best[3], line=best[2][0], line_end=best[2][1],
+                        document=doc_name(best[4]) if best[4] else None)
         else:
-            data.update(quote=None, line=None, document=None)
+            data.update(quote=None, line=None, line_end=None, document=None)
     return G
 
 
@@ -491,8 +500,8 @@ def to_network(G: nx.Graph, heading: str, *, pages: dict | None = None, position
             "borderWidth": 4 if n in highlight else 1,
             "kgIri": n, "kgType": data["type"], "kgName": data["label"], "kgAliases": data["aliases"],
             "kgDocs": data.get("documents", [])[:MAX_DOCS], "kgDocCount": len(data.get("documents", [])),
-            "kgQuote": data.get("quote"), "kgLine": data.get("line"), "kgDoc": data.get("document"),
-            "kgDegree": G.degree(n), "kgPage": pages.get(n),
+            "kgQuote": data.get("quote"), "kgLine": data.get("line"), "kgLineEnd": data.get("line_end"),
+            "kgDoc": data.get("document"), "kgDegree": G.degree(n), "kgPage": pages.get(n),
             **({"kgMeasures": data["measures"], "kgLed": data["leads"]} if "measures" in data else {}),
         })
     edges = []
@@ -630,7 +639,8 @@ PAGE_JS = r"""
       box.appendChild(el("div", "文件：" + n.kgDocs.join("；") + more));
     }
     if (n.kgQuote) {
-      var where = (n.kgDoc ? n.kgDoc + " " : "") + (n.kgLine ? "第 " + n.kgLine + " 行" : "");
+      var lines = n.kgLineEnd && n.kgLineEnd !== n.kgLine ? n.kgLine + "–" + n.kgLineEnd : n.kgLine;
+      var where = (n.kgDoc ? n.kgDoc + " " : "") + (n.kgLine ? "第 " + lines + " 行" : "");
       box.appendChild(el("div", "“" + n.kgQuote + "”" + (where ? "（" + where + "）" : ""), "quote"));
     }
     if (n.kgPage) box.appendChild(el("div", "双击打开焦点页", "type"));

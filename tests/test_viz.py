@@ -57,20 +57,22 @@ def test_viz_nodes_carry_type_label_aliases(G, node, kind, label, aliases):
 
 
 def test_viz_graph_leaves_out_documents_mentions_and_statements(G):
-    assert G.number_of_nodes() == 18
+    assert G.number_of_nodes() == 19
     assert not [n for n in G if "/mention/" in n or "/doc/" in n]
 
 
-@pytest.mark.parametrize("node, quote, line", [
+@pytest.mark.parametrize("node, quote, lines", [
     # a relation's rdf:Statement is the best evidence
-    (ID + "institution/中北大学", "泫氏集团与中北大学共建铸铁排水管工程技术研究中心", 455),
-    # a unit with no relation is quoted by the first clause naming it
-    (MARKET, "〔责任单位：市市场监管局牵头，市发展改革委、各县（市、区）人民政府〕", 40),
-    (ID + "measure/d2/1", "（市科技局牵头，市发展改革委配合）", 450),
-    (ID + "county/高平市", None, None),
+    (ID + "institution/中北大学", "泫氏集团与中北大学共建铸铁排水管工程技术研究中心", (455, 455)),
+    # a unit with no relation is quoted by the first clause naming it, with the measure's lines
+    (MARKET, "〔责任单位：市市场监管局牵头，市发展改革委、各县（市、区）人民政府〕", (40, 43)),
+    (ID + "measure/d2/1", "（市科技局牵头，市发展改革委配合）", (450, 456)),
+    # only a mention: its surface form and line
+    (ID + "institution/晋城市人民医院", "市人民医院", (700, 700)),
+    (ID + "county/高平市", None, (None, None)),
 ])
-def test_viz_nodes_carry_one_evidence_quote_with_its_line(G, node, quote, line):
-    assert (G.nodes[node]["quote"], G.nodes[node]["line"]) == (quote, line)
+def test_viz_nodes_carry_one_evidence_quote_with_its_line(G, node, quote, lines):
+    assert (G.nodes[node]["quote"], (G.nodes[node]["line"], G.nodes[node]["line_end"])) == (quote, lines)
 
 
 def test_viz_documents_come_from_mentions_measures_and_evidence(G):
@@ -377,7 +379,7 @@ def test_viz_browser_hover_shows_name_aliases_and_quote_as_text(browser, mini_pa
     canvas = browser.find_element(By.CSS_SELECTOR, "#mynetwork canvas")
     for iri, expected in [(EVIL[1], ["</script><script>window.kgPwned=2</script>研究院", "<b onmouseover=alert(3)>x</b>",
                                       "第 500 行"]),
-                          (MARKET, ["晋城市市场监督管理局", "别名：市场监管局、市市场监管局", "第 40 行"])]:
+                          (MARKET, ["晋城市市场监督管理局", "别名：市场监管局、市市场监管局", "第 40–43 行"])]:
         x, y = browser.execute_script(
             "var iri = arguments[0];"
             "var n = network.body.data.nodes.get().filter(function (n) { return n.kgIri === iri; })[0];"

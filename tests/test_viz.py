@@ -204,6 +204,13 @@ def test_viz_injected_names_never_appear_as_markup(mini_pages):
     assert "&lt;" in index or "evil" not in index
 
 
+def test_viz_empty_graph_still_writes_index_overview_departments(tmp_path):
+    import rdflib
+
+    names = [p.name for p in viz.write_pages(rdflib.Graph(), tmp_path)]
+    assert names == ["index.html", "overview.html", "departments.html"]
+
+
 def test_viz_focus_on_unknown_name_writes_nothing(mini, tmp_path):
     with pytest.raises(viz.EntityNotFoundError):
         viz.write_pages(mini, tmp_path / "v", focus=["不存在的单位"])

@@ -90,12 +90,12 @@ def _unique_document_ids(documents) -> None:
 
 
 def write_outputs(corpus: Corpus, out_dir: Path, formats=("ttl", "trig", "nt", "csv"), options=None) -> list[Path]:
-    from .export import export, to_oxigraph
+    from .export import export
     from .rdf import corpus_quads
 
     out_dir = Path(out_dir)
     with _timed(corpus.timings, "rdf"):
-        quads = to_oxigraph(corpus_quads(corpus, options))
+        quads = list(corpus_quads(corpus, options))
     written = []
     with _timed(corpus.timings, "write"):
         for fmt in dict.fromkeys(("ttl", *formats)):

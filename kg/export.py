@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 
 from .errors import KGError
 from .rdf import PREFIXES
@@ -57,34 +56,6 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-# --- rdflib terms → Oxigraph terms ----------------------------------------------------------
-
-def _ox_term(t):
-    if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
-    if isinstance(t, Literal):
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        if t.datatype:
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-        return ox.Literal(str(t))
-    if isinstance(t, BNode):
-        return ox.BlankNode(str(t))
-    raise ExportError(f"cannot serialise term {t!r}")
-
-
-def to_oxigraph(quads: Iterable[tuple]) -> list:
-    cache: dict = {}
-
-    def term(t):
-        v = cache.get(t)
-        if v is None:
-            v = cache[t] = _ox_term(t)
-        return v
-
-    return [ox.Quad(term(s), term(p), term(o), term(g)) for s, p, o, g in quads]
-
-
 def _triples(oxquads):
     seen, out = set(), []
     for q in oxquads:
@@ -97,8 +68,8 @@ def _triples(oxquads):
 
 def sorted_ntriples(oxquads) -> bytes:
     """Canonical, sorted N-Triples of the union graph: the determinism check compares these bytes."""
-    lines = {f"{t.subject} {t.predicate} {t.object} .\n" for t in _triples(oxquads)}
-    return "".join(sorted(lines)).encode("utf-8")
+    lines = ox.serialize(_triples(oxquads), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    return b"".join(sorted(set(lines)))
 
 
 @writer("ttl")
@@ -113,14 +84,13 @@ def write_nt(oxquads, out: Path):
 
 @writer("nq")
 def write_nq(oxquads, out: Path):
-    lines = {f"{q} .\n" for q in oxquads}
-    atomic_write(out, "".join(sorted(lines)).encode("utf-8"))
+    lines = ox.serialize(oxquads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
+    atomic_write(out, b"".join(sorted(set(lines))))
 
 
 @writer("trig")
 def write_trig(oxquads, out: Path):
-    atomic_write(out, ox.serialize(sorted(set(oxquads), key=lambda q: (str(q.graph_name), str(q.subject))),
-                                   format=ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES))
+    atomic_write(out, ox.serialize(oxquads, format=ox.RdfFormat.TRIG, prefixes=TURTLE_PREFIXES))
 
 
 @writer("jsonld")

@@ -1,20 +1,49 @@
 """The only place that makes triples: Corpus → quads under the kg ontology, with provenance.
 
-Quads are plain tuples of rdflib terms (s, p, o, graph); one named graph per document, entity
-definitions in id:graph/entities, build provenance in id:graph/build. Serialisation lives in
-export.py. Output is deterministic: IRIs come from labels and offsets, never from counters
+Quads are Oxigraph quads (fast to make, serialise and query); one named graph per document,
+entity definitions in id:graph/entities, build provenance in id:graph/build. Serialisation
+lives in export.py; `corpus_graph` gives the same triples as an rdflib Graph. Output is deterministic: IRIs come from labels and offsets, never from counters
 over unordered collections or from the clock.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+import re
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import RDF as _RDF, RDFS as _RDFS, XSD as _XSD, Graph
+from rdflib.namespace import DCTERMS as _DCTERMS, ORG as _ORG, PROV as _PROV, SKOS as _SKOS
 
 from . import __version__
 from .model import Entity
-from .vocab import ID, ITSRDF, KG, NIF
+from .vocab import ID as _ID, ITSRDF as _ITSRDF, KG as _KG, NIF as _NIF
+
+
+class _Terms:
+    """An rdflib namespace seen through Oxigraph: `_Terms(SKOS).prefLabel` is an ox.NamedNode."""
+
+    def __init__(self, ns):
+        self._base = str(ns)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _iri(self._base + name)
+
+    def __getitem__(self, name):
+        return _iri(self._base + name)
+
+
+@lru_cache(maxsize=None)
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+RDF, RDFS, XSD, DCTERMS, ORG, PROV, SKOS = map(_Terms, (_RDF, _RDFS, _XSD, _DCTERMS, _ORG, _PROV, _SKOS))
+ID, ITSRDF, KG, NIF = map(_Terms, (_ID, _ITSRDF, _KG._NS, _NIF))
+XSD_INTEGER, XSD_NNI, XSD_DATE = XSD.integer, XSD.nonNegativeInteger, XSD.date
 
 ENTITY_GRAPH = ID["graph/entities"]
 BUILD_GRAPH = ID["graph/build"]
@@ -29,159 +58,159 @@ PREDICATE = {
     "partOfProject": KG.partOfProject, "issuedBy": KG.issuedBy, "cites": KG.cites, "mentions": KG.mentions,
 }
 PREFIXES = {
-    "kg": str(KG._NS), "id": str(ID), "nif": str(NIF), "itsrdf": str(ITSRDF), "skos": str(SKOS),
-    "dcterms": str(DCTERMS), "prov": str(PROV), "org": str(ORG), "rdfs": str(RDFS), "xsd": str(XSD),
+    "kg": str(_KG._NS), "id": str(_ID), "nif": str(_NIF), "itsrdf": str(_ITSRDF), "skos": str(_SKOS),
+    "dcterms": str(_DCTERMS), "prov": str(_PROV), "org": str(_ORG), "rdfs": str(_RDFS), "xsd": str(_XSD),
 }
-_IRI_UNSAFE = set(' <>"{}|\\^`%#?')
+# What IRIs forbid (RFC 3987), plus "%", "#" and "?" which would change the IRI's meaning.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`%#?\s]')
 
 
+@lru_cache(maxsize=65536)
 def iri_escape(text: str) -> str:
     """Readable IRIs: keep CJK and most punctuation, percent-encode what IRIs forbid."""
-    out = []
-    for ch in text:
-        if ch in _IRI_UNSAFE or ord(ch) < 33 or ch.isspace() or 0x7F <= ord(ch) < 0xA0:
-            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
 
 
-def node(key: str) -> URIRef:
+def node(key: str) -> ox.NamedNode:
     """IRI of an entity, measure or document key (documents are keyed "doc:<id>")."""
     if key.startswith("doc:"):
         return doc_iri(key[4:])
     return ID[iri_escape(key)]
 
 
-def doc_iri(doc_id: str) -> URIRef:
+def doc_iri(doc_id: str) -> ox.NamedNode:
     return ID[f"doc/{iri_escape(doc_id)}"]
 
 
-def section_iri(doc_id: str, path: tuple[str, ...]) -> URIRef:
+def section_iri(doc_id: str, path: tuple[str, ...]) -> ox.NamedNode:
     return ID[f"section/{iri_escape(doc_id)}/{iri_escape('/'.join(path))}"]
 
 
-def _zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
 
 
-def _int(n: int) -> Literal:
-    return Literal(n, datatype=XSD.integer)
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(int(n)), datatype=XSD_INTEGER)
+
+
+def _str(text: str) -> ox.Literal:
+    return ox.Literal(str(text))
 
 
 def entity_quads(e: Entity) -> Iterator[tuple]:
     s, g = node(e.key), ENTITY_GRAPH
-    yield s, RDF.type, CLASS.get(e.type, KG.Organization), g
-    yield s, SKOS.prefLabel, _zh(e.label), g
+    yield ox.Quad(s, RDF.type, CLASS.get(e.type, KG.Organization), g)
+    yield ox.Quad(s, SKOS.prefLabel, _zh(e.label), g)
     for alias in sorted(e.aliases - {e.label}):
-        yield s, SKOS.altLabel, _zh(alias), g
+        yield ox.Quad(s, SKOS.altLabel, _zh(alias), g)
     if e.type == "Policy":  # a cited document is a document: it has a title and maybe a 文号
-        yield s, DCTERMS.title, _zh(e.label), g
+        yield ox.Quad(s, DCTERMS.title, _zh(e.label), g)
     if e.code:
-        yield s, KG.adminCode, Literal(e.code), g
+        yield ox.Quad(s, KG.adminCode, _str(e.code), g)
     if e.level:
-        yield s, KG.adminLevel, Literal(e.level), g
+        yield ox.Quad(s, KG.adminLevel, _str(e.level), g)
 
 
 def document_quads(doc) -> Iterator[tuple]:
     d = doc_iri(doc.id)
     g = d
-    yield d, RDF.type, KG.Document, g
-    yield d, DCTERMS.title, _zh(doc.title), g
-    yield d, SKOS.prefLabel, _zh(doc.title), g
+    yield ox.Quad(d, RDF.type, KG.Document, g)
+    yield ox.Quad(d, DCTERMS.title, _zh(doc.title), g)
+    yield ox.Quad(d, SKOS.prefLabel, _zh(doc.title), g)
     if doc.number:
-        yield d, DCTERMS.identifier, Literal(doc.number), g
-        yield d, KG.documentNumber, Literal(doc.number), g
+        yield ox.Quad(d, DCTERMS.identifier, _str(doc.number), g)
+        yield ox.Quad(d, KG.documentNumber, _str(doc.number), g)
     if doc.date:
-        yield d, DCTERMS.issued, Literal(doc.date, datatype=XSD.date), g
+        yield ox.Quad(d, DCTERMS.issued, ox.Literal(doc.date, datatype=XSD_DATE), g)
     if doc.publication:
-        yield d, KG.publicationMark, _zh(doc.publication), g
+        yield ox.Quad(d, KG.publicationMark, _zh(doc.publication), g)
     if doc.addressees:
-        yield d, KG.addressee, _zh(doc.addressees), g
-    yield d, KG.sourceFile, Literal(doc.source.name), g
-    yield d, NIF.sourceUrl, source_iri(doc.source), g
-    yield d, KG.startLine, _int(doc.start_line), g
-    yield d, KG.endLine, _int(doc.end_line), g
+        yield ox.Quad(d, KG.addressee, _zh(doc.addressees), g)
+    yield ox.Quad(d, KG.sourceFile, _str(doc.source.name), g)
+    yield ox.Quad(d, NIF.sourceUrl, source_iri(doc.source), g)
+    yield ox.Quad(d, KG.startLine, _int(doc.start_line), g)
+    yield ox.Quad(d, KG.endLine, _int(doc.end_line), g)
     yield from _outline_quads(doc, doc.outline, d, g)
 
 
 def _outline_quads(doc, sections, parent, g) -> Iterator[tuple]:
     for sec in sections:
         s = section_iri(doc.id, sec.path)
-        yield s, RDF.type, KG.Section, g
-        yield s, DCTERMS.isPartOf, parent, g
-        yield s, DCTERMS.title, _zh(sec.title), g
-        yield s, KG.sectionPath, Literal("/".join(sec.path)), g
-        yield s, KG.startLine, _int(doc.source.line_of(sec.start)), g
-        yield s, KG.inDocument, doc_iri(doc.id), g
+        yield ox.Quad(s, RDF.type, KG.Section, g)
+        yield ox.Quad(s, DCTERMS.isPartOf, parent, g)
+        yield ox.Quad(s, DCTERMS.title, _zh(sec.title), g)
+        yield ox.Quad(s, KG.sectionPath, _str("/".join(sec.path)), g)
+        yield ox.Quad(s, KG.startLine, _int(doc.source.line_of(sec.start)), g)
+        yield ox.Quad(s, KG.inDocument, doc_iri(doc.id), g)
         yield from _outline_quads(doc, sec.children, s, g)
 
 
-def source_iri(source) -> URIRef:
+def source_iri(source) -> ox.NamedNode:
     return ID[f"source/{iri_escape(source.name)}"]
 
 
 def mention_quads(m, doc, sections: set) -> Iterator[tuple]:
     s = ID[f"mention/{iri_escape(m.doc_id)}/{m.start}-{m.end}/{m.label.lower()}"]
     g = doc_iri(m.doc_id)
-    yield s, RDF.type, KG.Mention, g
-    yield s, RDF.type, NIF.Phrase, g
-    yield s, NIF.anchorOf, Literal(m.text), g
-    yield s, NIF.beginIndex, Literal(m.start, datatype=XSD.nonNegativeInteger), g
-    yield s, NIF.endIndex, Literal(m.end, datatype=XSD.nonNegativeInteger), g
-    yield s, KG.line, _int(m.line), g
-    yield s, NIF.referenceContext, source_iri(doc.source), g
-    yield s, ITSRDF.taIdentRef, node(m.entity), g
-    yield s, KG.inDocument, g, g
+    yield ox.Quad(s, RDF.type, KG.Mention, g)
+    yield ox.Quad(s, RDF.type, NIF.Phrase, g)
+    yield ox.Quad(s, NIF.anchorOf, _str(m.text), g)
+    yield ox.Quad(s, NIF.beginIndex, ox.Literal(str(m.start), datatype=XSD_NNI), g)
+    yield ox.Quad(s, NIF.endIndex, ox.Literal(str(m.end), datatype=XSD_NNI), g)
+    yield ox.Quad(s, KG.line, _int(m.line), g)
+    yield ox.Quad(s, NIF.referenceContext, source_iri(doc.source), g)
+    yield ox.Quad(s, ITSRDF.taIdentRef, node(m.entity), g)
+    yield ox.Quad(s, KG.inDocument, g, g)
     if 0 <= m.block < len(doc.blocks):
         path = doc.blocks[m.block].section
         if path in sections:
-            yield s, KG.inSection, section_iri(doc.id, path), g
+            yield ox.Quad(s, KG.inSection, section_iri(doc.id, path), g)
 
 
 def measure_quads(ms) -> Iterator[tuple]:
     s = node(ms.key)
     g = doc_iri(ms.doc_id)
-    yield s, RDF.type, KG.Measure, g
-    yield s, SKOS.prefLabel, _zh(ms.title), g
-    yield s, DCTERMS.title, _zh(ms.title), g
-    yield s, KG.inDocument, g, g
+    yield ox.Quad(s, RDF.type, KG.Measure, g)
+    yield ox.Quad(s, SKOS.prefLabel, _zh(ms.title), g)
+    yield ox.Quad(s, DCTERMS.title, _zh(ms.title), g)
+    yield ox.Quad(s, KG.inDocument, g, g)
     if ms.section:
-        yield s, KG.sectionPath, Literal("/".join(ms.section)), g
-        yield s, KG.inSection, section_iri(ms.doc_id, ms.section), g
-    yield s, KG.startLine, _int(ms.start_line), g
-    yield s, KG.endLine, _int(max(ms.start_line, ms.end_line)), g
+        yield ox.Quad(s, KG.sectionPath, _str("/".join(ms.section)), g)
+        yield ox.Quad(s, KG.inSection, section_iri(ms.doc_id, ms.section), g)
+    yield ox.Quad(s, KG.startLine, _int(ms.start_line), g)
+    yield ox.Quad(s, KG.endLine, _int(max(ms.start_line, ms.end_line)), g)
     for order, unit in enumerate(ms.units, 1):
         u = node(unit)
-        yield s, KG.responsibleUnit, u, g
+        yield ox.Quad(s, KG.responsibleUnit, u, g)
         a = ID[f"{iri_escape(ms.key)}/unit/{order}"]
-        yield s, PROV.qualifiedAssociation, a, g
-        yield a, RDF.type, PROV.Association, g
-        yield a, PROV.agent, u, g
-        yield a, PROV.hadRole, KG.LeadRole if unit == ms.lead else KG.PartnerRole, g
-        yield a, KG.unitOrder, _int(order), g
+        yield ox.Quad(s, PROV.qualifiedAssociation, a, g)
+        yield ox.Quad(a, RDF.type, PROV.Association, g)
+        yield ox.Quad(a, PROV.agent, u, g)
+        yield ox.Quad(a, PROV.hadRole, KG.LeadRole if unit == ms.lead else KG.PartnerRole, g)
+        yield ox.Quad(a, KG.unitOrder, _int(order), g)
     if ms.lead:
-        yield s, KG.ledBy, node(ms.lead), g
-        yield s, KG.leadBasis, Literal(ms.lead_basis), g
+        yield ox.Quad(s, KG.ledBy, node(ms.lead), g)
+        yield ox.Quad(s, KG.leadBasis, _str(ms.lead_basis), g)
     if ms.clause:
-        yield s, KG.clauseText, _zh(ms.clause.quote), g
-        yield s, KG.line, _int(ms.clause.line), g
+        yield ox.Quad(s, KG.clauseText, _zh(ms.clause.quote), g)
+        yield ox.Quad(s, KG.line, _int(ms.clause.line), g)
 
 
 def relation_quads(r) -> Iterator[tuple]:
     s, p, o = node(r.subject), PREDICATE[r.predicate], node(r.object)
     ev = r.evidence
     g = doc_iri(ev.doc_id) if ev else ENTITY_GRAPH
-    yield s, p, o, g
+    yield ox.Quad(s, p, o, g)
     if ev and r.predicate != "mentions":
         st = ID[f"statement/{iri_escape(ev.doc_id)}/{r.predicate}/{iri_escape(r.subject)}/{iri_escape(r.object)}"]
-        yield st, RDF.type, RDF.Statement, g
-        yield st, RDF.subject, s, g
-        yield st, RDF.predicate, p, g
-        yield st, RDF.object, o, g
-        yield st, KG.inDocument, g, g
-        yield st, KG.line, _int(ev.line), g
-        yield st, KG.quote, _zh(ev.quote), g
+        yield ox.Quad(st, RDF.type, RDF.Statement, g)
+        yield ox.Quad(st, RDF.subject, s, g)
+        yield ox.Quad(st, RDF.predicate, p, g)
+        yield ox.Quad(st, RDF.object, o, g)
+        yield ox.Quad(st, KG.inDocument, g, g)
+        yield ox.Quad(st, KG.line, _int(ev.line), g)
+        yield ox.Quad(st, KG.quote, _zh(ev.quote), g)
 
 
 def build_quads(corpus, options: dict | None = None) -> Iterator[tuple]:
@@ -191,22 +220,22 @@ def build_quads(corpus, options: dict | None = None) -> Iterator[tuple]:
 
     g = BUILD_GRAPH
     b = ID["build"]
-    yield b, RDF.type, KG.Build, g
-    yield b, RDF.type, PROV.Activity, g
-    yield b, PROV.wasAssociatedWith, ID["agent/kg"], g
-    yield ID["agent/kg"], RDF.type, PROV.SoftwareAgent, g
-    yield ID["agent/kg"], RDFS.label, Literal(f"kg {__version__} (spaCy {spacy.__version__}, rdflib {rdflib.__version__})"), g
+    yield ox.Quad(b, RDF.type, KG.Build, g)
+    yield ox.Quad(b, RDF.type, PROV.Activity, g)
+    yield ox.Quad(b, PROV.wasAssociatedWith, ID["agent/kg"], g)
+    yield ox.Quad(ID["agent/kg"], RDF.type, PROV.SoftwareAgent, g)
+    yield ox.Quad(ID["agent/kg"], RDFS.label, _str(f"kg {__version__} (spaCy {spacy.__version__}, rdflib {rdflib.__version__})"), g)
     for src in corpus.sources:
         s = source_iri(src)
-        yield b, PROV.used, s, g
-        yield s, RDF.type, PROV.Entity, g
-        yield s, KG.sourceFile, Literal(src.name), g
-        yield s, DCTERMS.identifier, Literal(f"sha256:{src.sha256}"), g
-        yield s, DCTERMS.format, Literal(f"text/plain; charset={src.encoding}"), g
+        yield ox.Quad(b, PROV.used, s, g)
+        yield ox.Quad(s, RDF.type, PROV.Entity, g)
+        yield ox.Quad(s, KG.sourceFile, _str(src.name), g)
+        yield ox.Quad(s, DCTERMS.identifier, _str(f"sha256:{src.sha256}"), g)
+        yield ox.Quad(s, DCTERMS.format, _str(f"text/plain; charset={src.encoding}"), g)
     for key, value in sorted((options or {}).items()):
-        yield b, RDFS.comment, Literal(f"{key}={value}"), g
+        yield ox.Quad(b, RDFS.comment, _str(f"{key}={value}"), g)
     for doc in corpus.documents:
-        yield doc_iri(doc.id), PROV.wasGeneratedBy, b, g
+        yield ox.Quad(doc_iri(doc.id), PROV.wasGeneratedBy, b, g)
 
 
 def corpus_quads(corpus, options: dict | None = None) -> Iterator[tuple]:
@@ -235,21 +264,27 @@ def _section_paths(outline) -> set:
     return out
 
 
-def corpus_dataset(corpus, options=None) -> Dataset:
-    ds = Dataset()
-    for s, p, o, g in corpus_quads(corpus, options):
-        ds.add((s, p, o, g))
-    return ds
+def to_rdflib(term):
+    """An Oxigraph term as the rdflib term of the same value."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unexpected term {term!r}")
 
 
 def corpus_graph(corpus, options=None) -> Graph:
-    """The union graph (what graph.ttl holds)."""
+    """The union graph (what graph.ttl holds) as an rdflib Graph, for scripts and pyshacl."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    for s, p, o, _ in corpus_quads(corpus, options):
-        g.add((s, p, o))
+    for q in corpus_quads(corpus, options):
+        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return g
 
 
-__all__ = ["corpus_quads", "corpus_graph", "corpus_dataset", "node", "doc_iri", "iri_escape", "PREFIXES"]
+__all__ = ["corpus_quads", "corpus_graph", "node", "doc_iri", "iri_escape", "to_rdflib", "PREFIXES"]

@@ -7,7 +7,7 @@ import rdflib
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS
 
-from kg.export import WRITERS, export, load_quads, sorted_ntriples, to_oxigraph
+from kg.export import WRITERS, export, load_quads, sorted_ntriples
 from kg.rdf import corpus_quads, iri_escape
 from kg.vocab import KG
 
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def quads(built_corpus):
-    return to_oxigraph(corpus_quads(built_corpus))
+    return list(corpus_quads(built_corpus))
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_graph_vocabulary_matches_ontology():
 def test_graph_two_builds_give_identical_sorted_ntriples(quads):
     from kg.build import build_corpus
 
-    again = to_oxigraph(corpus_quads(build_corpus()))
+    again = list(corpus_quads(build_corpus()))
     assert sorted_ntriples(again) == sorted_ntriples(quads)
 
 

@@ -156,8 +156,14 @@ def resolve(name_or_text: str, directory=None) -> NamedQuery:
 def check_syntax(text: str, label: str = "query"):
     """Parse with rdflib's SPARQL grammar; a syntax error becomes a QueryError with line:column.
 
-    Returns the parse tree (used by the server to refuse SERVICE, FROM and updates).
+    Returns the parse tree (used by the server to refuse SERVICE, FROM and updates). Parsing
+    takes rdflib ~50 ms, so trees of texts seen before (the named queries) are cached.
     """
+    return _parse_cached(text, label)
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(text: str, label: str):
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 

@@ -28,12 +28,12 @@ def gazette_docs(gazette_cleaned):
 # test_serve.py, test_stats.py) ---------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def gazette_graph_path(tmp_path_factory):
+def gazette_graph_path(built_corpus, tmp_path_factory):
     """graph.ttl of the bundled gazette, written by the build's own writer into a temp folder."""
-    from kg.build import build_corpus, write_outputs
+    from kg.build import write_outputs
 
     out = tmp_path_factory.mktemp("gazette-graph")
-    write_outputs(build_corpus(), out, formats=("ttl",))
+    write_outputs(built_corpus, out, formats=("ttl",))
     return out / "graph.ttl"
 
 

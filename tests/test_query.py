@@ -276,3 +276,66 @@ def test_store_bad_inputs_raise_kg_errors(tmp_path, name, content, needle):
         path.write_text(content)
     with pytest.raises(KGError, match=needle):
         open_graph(path)
+
+
+# --- every query on the graph of the bundled gazette ------------------------------------------
+
+GAZETTE_CASES = [
+    ("measures_led_by", {"unit": "市市场监管局"}, "title", "加强知识产权文化建设"),
+    ("measures_led_by", {"unit": "市发改委"}, "title", "完善知识产权转移转化体制机制"),  # an alias
+    ("measures_of_unit", {"unit": "市科技局"}, "title", "推动社区基础服务设施达标"),
+    ("units_of_measure", {"measure": "加强知识产权文化建设"}, "unitLabel", "市市场监管局"),
+    ("co_responsibility_pairs", {}, "unitB", "市民政局"),
+    ("partners_of_unit", {"unit": "市卫健委"}, "partner", "市民政局"),
+    ("located_in", {"place": "阳城"}, "label", "阳城台头化工园区"),
+    ("cooperating_organizations", {}, "b", "太原理工大学"),
+    ("cooperates_with", {"entity": "中北大学"}, "partner", "太原理工大学"),
+    ("projects_of_enterprise", {"enterprise": "兰花科创公司"}, "project", "兰花科创公司气化升级改造项目"),
+    ("relies_on", {"entity": "晋能控股集团"}, "label", "煤矿智能化技术创新研发中心"),
+    ("documents_citing", {"cited": "《健康中国2030规划纲要》"}, "documentNumber", "晋市政发〔2022〕31号"),
+    ("mentions_of", {"entity": "中北大学"}, "documentNumber", "晋市政发〔2022〕27号"),
+    ("busiest_departments", {}, "department", "晋城市人民政府"),
+    ("documents", {}, "documentNumber", "晋市发改规发〔2022〕1号"),
+    ("documents_issued_by", {"issuer": "晋城市人民政府"}, "documentNumber", "晋市政发〔2022〕27号"),
+    ("measures_in_document", {"document": "晋市政发〔2022〕32号"}, "title", "加强知识产权文化建设"),
+    ("relations_of", {"entity": "中北大学"}, "relation", "cooperatesWith"),
+    ("unit_workload", {}, "unit", "市市场监管局"),
+    ("entities_of_type", {"type": "County"}, "label", "泽州县"),
+]
+
+
+@pytest.fixture(scope="module")
+def gazette_kg(gazette_graph_path):
+    return KG.load(gazette_graph_path, engine="oxigraph")
+
+
+def test_query_gazette_cases_cover_every_query():
+    assert {c[0] for c in GAZETTE_CASES} == set(QUERIES)
+
+
+@pytest.mark.parametrize("name,params,column,value", GAZETTE_CASES)
+def test_query_named_query_finds_gazette_rows(gazette_kg, name, params, column, value):
+    result = gazette_kg.query(name, **params)
+    assert value in result.column(column), (name, result.rows[:5])
+
+
+def test_query_gazette_samr_leads_with_lines_and_basis(gazette_kg):
+    rows = {r["title"]: r for r in gazette_kg.query("measures_led_by", unit="市市场监管局").to_dicts()}
+    for title in ("形成鼓励创新创造的政策导向", "提高企业知识产权创造能力", "提升企业知识产权管理效应",
+                  "健全知识产权金融服务体系", "加强知识产权文化建设"):
+        assert rows[title]["leadBasis"] == "explicit"
+        assert rows[title]["documentNumber"] == "晋市政发〔2022〕32号"
+    assert rows["加强知识产权文化建设"]["startLine"] == 7629
+
+
+def test_query_gazette_unit_order_follows_the_clause(gazette_kg):
+    rows = gazette_kg.query("units_of_measure", measure="形成鼓励创新创造的政策导向").to_dicts()
+    ordered = [r["unitLabel"] for r in sorted(rows, key=lambda r: r["unitOrder"])]
+    assert ordered[0] == "市市场监管局" and rows[0]["role"] == "lead"
+    assert [r["unitOrder"] for r in rows] == sorted(r["unitOrder"] for r in rows)
+
+
+def test_query_gazette_engines_agree(gazette_graph_path, gazette_kg):
+    mem = load_graph(gazette_graph_path, engine="rdflib")
+    for name, params, _, _ in GAZETTE_CASES[:4]:
+        assert run(mem, name, params).rows == gazette_kg.query(name, **params).rows, name

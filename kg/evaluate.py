@@ -33,9 +33,11 @@ Gold format (researchers can annotate their own gazette the same way and run `kg
     the text marks one (牵头) and a `ledBy` label equals it; the title counts when it is
     contained in one of the measure's labels.
 
-Matching is greedy in gold order, as in the script. Where the script's order of predicted
-entities is arbitrary (rdflib set iteration), this module sorts by IRI so results are
-reproducible; on graphs without ambiguous matches the numbers are the same.
+Matching is greedy in gold order against predictions in the graph's storage order (the order
+rdflib parsed or received the triples), exactly as the script does: when one prediction could
+match several gold entities (lenient matching), that order decides, so the same file always
+gives the same numbers in both. Measures, which the script visits in set order, are visited by
+IRI here.
 """
 from __future__ import annotations
 
@@ -229,7 +231,7 @@ def score_entities(g: rdflib.Graph, gold: dict, lenient: bool = False) -> Entity
     """Per-type true/false positives and misses over the gold spans."""
     types = entity_types(g)
     lines = mention_lines(g)
-    entities = sorted(lines, key=str)
+    entities = list(lines)  # storage order, as score_kg.py
     label_cache = {e: labels(g, e) for e in entities}
     scores = {t: TypeScore() for t in TYPES}
     for span in gold["spans"]:
@@ -271,7 +273,7 @@ def _measures(g: rdflib.Graph) -> list[tuple[int, int, object, list[set], list[s
             b = max(int(x) for p in ends for x in g.objects(m, p))
         except ValueError:
             continue  # a measure without lines cannot be placed
-        units = [labels(g, u) for p in resp for u in sorted(g.objects(m, p), key=str)]
+        units = [labels(g, u) for p in resp for u in g.objects(m, p)]
         leads = [labels(g, u) for p in led for u in g.objects(m, p)]
         out.append((a, b, m, units, leads))
     return out

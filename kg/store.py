@@ -143,6 +143,9 @@ def open_store(persist_dir, source=None, read_only: bool = False):
         have = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
         if have != want:
             if persist_dir.exists():
+                if have is None and any(persist_dir.iterdir()):
+                    raise InputError(persist_dir, "is not empty and holds no kg store; "
+                                                  "refusing to overwrite it (give a new folder)")
                 shutil.rmtree(persist_dir)
             persist_dir.mkdir(parents=True)
             store = ox.Store(str(persist_dir))

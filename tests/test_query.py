@@ -339,3 +339,14 @@ def test_query_gazette_engines_agree(gazette_graph_path, gazette_kg):
     mem = load_graph(gazette_graph_path, engine="rdflib")
     for name, params, _, _ in GAZETTE_CASES[:4]:
         assert run(mem, name, params).rows == gazette_kg.query(name, **params).rows, name
+
+
+def test_store_never_overwrites_a_folder_it_did_not_make(tmp_path):
+    from kg.errors import InputError
+
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError, match="refusing to overwrite"):
+        open_graph(MINI, persist_dir=precious)
+    assert (precious / "notes.txt").read_text() == "keep me"

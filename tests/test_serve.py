@@ -270,3 +270,29 @@ def test_serve_command_prints_url_and_answers(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# --- the bundled gazette, from a persistent Oxigraph store ---------------------------------------
+
+def test_serve_gazette_from_persistent_store(gazette_graph_path, tmp_path):
+    store = tmp_path / "store"
+    srv = _start(gazette_graph_path, timeout=10, persist_dir=store, workers=1)
+    try:
+        q = PREFIXES + """SELECT ?title ?basis WHERE {
+          ?m kg:ledBy ?u ; skos:prefLabel ?title ; kg:leadBasis ?basis .
+          ?u skos:prefLabel|skos:altLabel "市市场监管局"@zh }"""
+        res = _client(srv, q, JSON, "POST", direct=True).queryAndConvert()
+        rows = {b["title"]["value"]: b["basis"]["value"] for b in res["results"]["bindings"]}
+        assert rows["加强知识产权文化建设"] == "explicit"
+        assert (store / "kg-source.json").exists()
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    t0 = time.monotonic()  # the second start reopens the store instead of reloading the file
+    srv = _start(gazette_graph_path, timeout=10, persist_dir=store, workers=1)
+    try:
+        assert time.monotonic() - t0 < 10
+        assert _client(srv, ASK_TRUE, JSON).queryAndConvert()["boolean"] is True
+    finally:
+        srv.shutdown()
+        srv.server_close()

@@ -136,9 +136,14 @@ def test_nlp_orgs_other_government(text, label, expected):
 
 
 def test_nlp_places_bare_names_only_for_the_documents_city():
-    text = "醴陵、攸县要发挥产业优势"
+    text = "醴陵、攸县人民政府要发挥产业优势"
     assert [h.code for h in find_places(text, ZHUZHOU)] == ["430281", "430223"]
     assert [h.code for h in find_places(text, JINCHENG)] == ["430223"]  # 攸县 is official; 醴陵 is bare
+
+
+@pytest.mark.parametrize("text", ["①古县城—中庄布政李府", "千年古县·如画沁水", "创建国家级示范县"])
+def test_nlp_places_two_character_counties_need_context(text):
+    assert labelled(text, "County") == []
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -67,9 +67,14 @@ _REGIONS = frozenset({"华东", "华北", "华南", "华中", "西南", "西北"
 _LIST_ITEM = re.compile(rf"[{CJK}]{{2,4}}")
 
 # Collective references (several units at once), as written in responsibility clauses.
-_COUNTY_SET = r"(?:县（市、区）|县\(市、区\)|县（市、区、开发区）|县（区）|县（市）|县市区|县区|乡（镇）|乡镇（街道）|乡镇)"
+# County sets as written in clauses: 县（市、区） stands alone; bare 县区 / 乡镇 need 各 before them.
+_COUNTY_SET = r"(?:县（市、区）|县\(市、区\)|县（市、区、开发区）|县（区）|县（市）|乡（镇）|乡镇（街道）)"
+_COUNTY_WORDS = r"(?:县市区|县区|乡镇|乡镇街道|县)"
+# What a collective's head may be made of: no conjunctions (各县（市、区）和市直有关部门 is two).
+_HEAD_CHAR = rf"(?:(?![和与及为以等的在、])[{CJK}])"
 _COLLECTIVE = re.compile(
-    rf"各?{_COUNTY_SET}(?:[{CJK}]{{0,10}}?(?:人民政府|政府|党委|疾病预防控制中心|卫生健康委员会|卫健委|委员会|局|委|办|中心|医院|部门|单位))?"
+    rf"(?:各?{_COUNTY_SET}|各{_COUNTY_WORDS})"
+    rf"(?:{_HEAD_CHAR}{{0,10}}?(?:人民政府|政府|党委|疾病预防控制中心|卫生健康委员会|卫健委|委员会|局|委|办|中心|医院|部门|单位))?"
     # 各市人民政府, 各设区市人民政府, 各级人民政府 (provincial and general addressees)
     r"|各(?:设区)?市(?:、县（市、区）)?(?:人民政府|政府)|各级(?:人民政府|政府|党委)"
     r"|(?:各|市直|省直|县直|区直|市级|省级)各?(?:相关|有关)?(?:部门|单位)"

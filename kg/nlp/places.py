@@ -126,8 +126,11 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
                        for s2, e2, d2 in county_at)
         gov = text.startswith(ctx["gov"], e)
         if official and not d.generic:
-            if len(name) == 2 and not (after_parent or _opens_here(text, s)):
-                continue  # 范县 in 示范县, 古县 in 考古县
+            if len(name) == 2 and not after_parent:
+                if not _opens_here(text, s):
+                    continue  # 范县 in 示范县, 古县 in 千年古县
+                if d.city != city and not (gov or _isolated(text, e) and siblings or _run_reaches_head(text, e)):
+                    continue  # 古县城: another city's two-character county needs the context bare names need
             if name.endswith("区") and d.city != city and not after_parent:
                 continue  # a district of another city, named without its city: 新城区 as a word
             out.append(PlaceHit(s, e, "County", d.code))
@@ -143,10 +146,14 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
             continue
         if text.startswith(ctx["product"], e):
             continue
-        isolated = e == len(text) or bool(_LIST_SEP.match(text, e)) or not ("\u3400" <= text[e] <= "\u9fff")
-        if gov or (isolated and siblings) or _run_reaches_head(text, e):
+        if gov or (_isolated(text, e) and siblings) or _run_reaches_head(text, e):
             out.append(PlaceHit(s, e, "County", d.code))
     return out
+
+
+def _isolated(text: str, e: int) -> bool:
+    """Nothing name-like continues after e (a list item: 泽州、阳城)."""
+    return e == len(text) or bool(_LIST_SEP.match(text, e)) or not ("\u3400" <= text[e] <= "\u9fff")
 
 
 def _place_spans(text: str, city: str) -> list[tuple[int, int]]:

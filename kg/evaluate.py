@@ -339,13 +339,20 @@ def responsibility_report(r: ResponsibilityScore, verbose: bool = False) -> str:
 
 
 def bundled_graph() -> rdflib.Graph:
-    """Build the bundled gazette in memory (no files written)."""
+    """Build the bundled gazette in memory (no files written), triples in a fixed order."""
     try:
         from .build import build_corpus
         from .rdf import corpus_graph
     except ImportError as err:
         raise KGError(f"cannot build in memory ({err}); pass --graph out/graph.ttl") from err
-    return corpus_graph(build_corpus())
+    built = corpus_graph(build_corpus())
+    # lenient ties follow triple order (see above): a fixed order gives the same numbers every run
+    g = rdflib.Graph()
+    for prefix, ns in built.namespaces():
+        g.bind(prefix, ns, override=True)
+    for t in sorted(built, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        g.add(t)
+    return g
 
 
 def eval_command(args) -> int:

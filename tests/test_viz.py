@@ -146,6 +146,23 @@ def test_viz_layout_is_deterministic_and_separates_nodes(G):
     assert len(set(a.values())) == len(G)
 
 
+def test_viz_pages_are_identical_under_different_hash_seeds(tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED; none of it may reach a page."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys, warnings; warnings.simplefilter('ignore'); from kg import viz; "
+              "viz.write_pages(viz.load_graph(sys.argv[1]), sys.argv[2], focus=['市市场监管局'], depth=2, top=5)")
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(FIXTURE), str(tmp_path / seed)], check=True, env=env)
+    pages = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert len(pages) > 5 and pages == sorted(p.name for p in (tmp_path / "2").iterdir())
+    for name in pages:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
 def test_viz_layout_keeps_a_big_component_fast():
     big = nx.relabel_nodes(nx.barabasi_albert_graph(2000, 1, seed=3), str)
     start = time.perf_counter()

@@ -114,6 +114,14 @@ QUESTIONS = [
     ]),
 ]
 
+# what a terminal answer shows for queries whose rows are wide (long titles and clause texts)
+ANSWER_COLUMNS = {
+    "measures_led_by": ("title", "documentNumber", "startLine", "clauseLine", "leadBasis"),
+    "measures_of_unit": ("title", "role", "unitOrder", "documentNumber", "startLine", "leadLabel", "leadBasis"),
+    "units_of_measure": ("unitLabel", "role", "unitOrder", "documentNumber", "startLine", "leadBasis"),
+    "measures_in_document": ("sectionPath", "title", "leadLabel", "leadBasis", "startLine"),
+}
+
 # question clean-up: polite lead-ins and trailing punctuation that are not part of the content
 _LEAD_IN_RE = re.compile(r"^(?:请问|请告诉我|我想知道|想问一下|问一下|请列出|列出|please\s+tell\s+me\s+|tell\s+me\s+)",
                          re.IGNORECASE)
@@ -169,10 +177,15 @@ class Answer:
         return "\n".join(self.header() + [format_result(self.readable(), fmt)] + self.notes)
 
     def readable(self) -> Result:
-        """The result without the columns that hold IRIs (kept in `result` for scripts)."""
-        keep = [i for i, c in enumerate(self.result.columns)
-                if not any(isinstance(r[i], str) and r[i].startswith(("http://", "https://"))
-                           for r in self.result.rows)]
+        """The columns worth reading in a terminal (ANSWER_COLUMNS, else all but IRIs);
+        `result` keeps every column for scripts."""
+        cols = self.result.columns
+        if self.query in ANSWER_COLUMNS:
+            keep = [cols.index(c) for c in ANSWER_COLUMNS[self.query] if c in cols]
+        else:
+            keep = [i for i in range(len(cols))
+                    if not any(isinstance(r[i], str) and r[i].startswith(("http://", "https://"))
+                               for r in self.result.rows)]
         return Result([self.result.columns[i] for i in keep],
                       [tuple(r[i] for i in keep) for r in self.result.rows], kind=self.result.kind)
 

@@ -197,3 +197,11 @@ def test_nlp_extract_maps_spans_to_source_lines():
 ])
 def test_nlp_orgs_provincial_and_central(text, label, expected):
     assert labelled(text, label, "1400") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("打造一批标杆乡村：城区北石店镇司徒村、阳城县润城镇", ["北石店镇", "司徒村", "润城镇"]),
+    ("建设城区特色小镇，推进泽州县城镇老旧小区改造", []),
+])
+def test_nlp_places_towns_and_villages_after_their_county(text, expected):
+    assert [p for p in labelled(text, "Place") if not p.endswith(("省", "市"))] == expected

@@ -36,6 +36,10 @@ _LIST_SEP = re.compile(r"[、，,和及与或\s]")
 # Classifier phrases end a name run: 五个现代农业科技产业园 is no longer 泽州's name.
 _NUMERAL_RUN = re.compile(r"[0-9０-９一二三四五六七八九十两几多数]+[个家所批项座条类大]")
 
+# Towns and villages written after their county (城区北石店镇司徒村, 阳城县润城镇): Place spans.
+_TOWN = re.compile(rf"[{CJK}]{{2,3}}?(?:镇|乡|街道办事处|街道|办事处)")
+_VILLAGE = re.compile(rf"[{CJK}]{{2,3}}?(?:村|社区)")
+
 NEARBY = 40  # characters: how close sibling counties must be for a list reading
 
 
@@ -136,7 +140,9 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
             out.append(PlaceHit(s, e, "County", d.code))
             continue
         if d.generic:  # 城区, 矿区: the district only when the context says so
-            if after_parent or (_opens_here(text, s) and not _glued_before(text, s) and (gov or siblings)):
+            town = _TOWN.match(text, e)
+            town = bool(town) and not _generic(town.group()[:-1])
+            if after_parent or (_opens_here(text, s) and not _glued_before(text, s) and (gov or siblings or town)):
                 out.append(PlaceHit(s, e, "County", d.code))
             continue
         # bare form (泽州): only the document's own counties
@@ -148,7 +154,29 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
             continue
         if gov or (_isolated(text, e) and siblings) or _run_reaches_head(text, e):
             out.append(PlaceHit(s, e, "County", d.code))
+    return out + _towns(text, [h for h in out if h.label == "County"])
+
+
+def _towns(text: str, counties: list[PlaceHit]) -> list[PlaceHit]:
+    """Towns right after a county, villages right after such a town (no code: below GB/T 2260)."""
+    out = []
+    for c in counties:
+        m = _TOWN.match(text, c.end)
+        if not m or _generic(m.group()[:-1]):
+            continue
+        out.append(PlaceHit(m.start(), m.end(), "Place", ""))
+        v = _VILLAGE.match(text, m.end())
+        if v and not _generic(v.group()[:-1]):
+            out.append(PlaceHit(v.start(), v.end(), "Place", ""))
     return out
+
+
+# Words that make "…镇/村" a kind rather than a name (特色小镇, 旅游古镇, 中心村).
+_TOWN_KINDS = ("特色", "旅游", "康养", "中心", "城乡", "小", "古", "重点", "所在", "示范", "美丽", "乡镇")
+
+
+def _generic(stem: str) -> bool:
+    return any(w in stem for w in _TOWN_KINDS) or any(w in stem for w in lexicon.boundary_words() if len(w) > 1)
 
 
 def _isolated(text: str, e: int) -> bool:

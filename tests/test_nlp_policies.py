@@ -19,6 +19,10 @@ from kg.nlp.policies import find_policies
     ("（晋政办发 〔2021〕 41 号）", [("晋政办发 〔2021〕 41 号", "晋政办发〔2021〕41号")]),
     # invented: a number cited alone after a verb (the verb is not part of the issuer)
     ("根据晋政发〔2021〕10号文件精神，制定本办法。", [("晋政发〔2021〕10号", "晋政发〔2021〕10号")]),
+    # invented: an issuing body run into the number; an abbreviation that holds 厅 stays whole
+    ("按照省政府办公厅晋政办发〔2020〕1号要求", [("晋政办发〔2020〕1号", "晋政办发〔2020〕1号")]),
+    ("执行国土资厅发〔2019〕8号。", [("国土资厅发〔2019〕8号", "国土资厅发〔2019〕8号")]),
+    ("见经信发〔2021〕5号", [("经信发〔2021〕5号", "经信发〔2021〕5号")]),
     # invented: a law and a dated plan, no numbers
     ("依照《中华人民共和国安全生产法》和《太原市综合交通规划（2021-2035年）》，", [
         ("中华人民共和国安全生产法", ""), ("太原市综合交通规划（2021-2035年）", "")]),

@@ -37,7 +37,10 @@ DOC_NUMBER = re.compile(
 # A title in book-title marks; titles never span a paragraph and rarely exceed ~120 characters.
 TITLE = re.compile(r"《(?P<title>[^《》\n]{2,160})》")
 # Words a greedy issuer match swallows from the sentence: 根据晋政发〔2021〕10号 → 晋政发〔2021〕10号.
-LEAD_WORDS = re.compile(r"^(?:根据|按照|依据|依照|落实|贯彻|参照|执行|印发|转发|详见|见|和|及|与|或|即|以|经)*")
+LEAD_WORDS = re.compile(r"^(?:根据|按照|依据|依照|落实|贯彻|参照|执行|印发|转发|详见|见|和|及|与|或)*")
+# An organisation's name run into its abbreviation: 省政府办公厅晋政办发〔…〕 → 晋政办发〔…〕. At least
+# two characters must follow the suffix, so 国土资厅发 (an abbreviation holding 厅) stays whole.
+ISSUER_BODY = re.compile(r"^[^\W\d_]*[厅局委府部院会](?=[^\W\d_]{2,}\s*[〔\[［【(（])")
 # What may sit between a title and its 文号: an opening bracket (》（国发〔2016〕33号）) or nothing.
 GAP = re.compile(r"\s*[（(]?\s*")
 # 以下简称《办法》 names the document itself, not a cited one.
@@ -108,6 +111,8 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in DOC_NUMBER.finditer(text):
         start = m.start() + LEAD_WORDS.match(m.group(0)).end()
+        body = ISSUER_BODY.match(text[start:m.end()])
+        start += body.end() if body else 0
         if start < m.end():
             out.append((start, m.end(), text[start:m.end()]))
     return out

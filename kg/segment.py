@@ -61,6 +61,8 @@ BOX = re.compile(r"^专栏\s*(?:\d{1,2}(?:-\d{1,2})?|[一二三四五六七八�
 APPENDIX = re.compile(r"^附\s*件\s*\d{0,2}\s*(?:[：:]|$|\s)")
 # A figure or table caption: 图1 晋城市…, 表1 晋城市“十四五”…主要目标
 FIGURE = re.compile(r"^[图表]\s*\d{1,2}(?:-\d{1,2})?[\s：:]")
+# An unnumbered caption of a map or chart printed inside running text: …空间布局结构规划图
+CAPTION = re.compile(r"^[^，。；：、]{4,40}(?:规划图|示意图|结构图|分布图|布局图|体系图|路线图|导览图|一览表|统计表|情况表)$")
 
 # Heading schemes, from the top of the outline down. (scheme, rank, regex with groups num, rest)
 SCHEMES = (
@@ -428,6 +430,7 @@ class _Builder:
         self.deferred: list[Block] = []  # floats met inside an open paragraph
         self.last_body: Line | None = None
         self.prev_ended = True  # the last body line closed its paragraph
+        self.box_head: list[Line] = []  # title line(s) of the open box
         self.W = _full_width(lines)
         # one paragraph per line (text copied from a web page) rather than visual lines of a page
         ends = sum(1 for x in lines if _ends_para_text(x.text, heading=False))
@@ -467,12 +470,13 @@ class _Builder:
         sid = _section_id(scheme, num)
         while self.stack and self.stack[-1][0] >= rank:
             self.stack.pop()
-        title = "".join(self.c.text[a:b] for a, b in title_spans)
+        number = line.text[:_num_len(line.text)].rstrip()
+        # an article (第一条) or an item whose first sentence runs on has no title: it is named by its number
+        title = "".join(self.c.text[a:b] for a, b in title_spans) or number
         sec = Section(sid, title, len(self.stack) + 1, (), self.c.origin[line.start])
         self.stack.append((rank, sid, sec))
         sec.path = self.path()
         (self.stack[-2][2].children if len(self.stack) > 1 else self.outline).append(sec)
-        number = line.text[:_num_len(line.text)].rstrip()
         if title_spans and line.start <= title_spans[0][0] <= line.end:
             spans = [(line.start, title_spans[0][1])] + list(title_spans[1:])  # the line as written
         else:
@@ -530,6 +534,14 @@ class _Builder:
                 self._float(blk)
                 i = j
                 continue
+            if mode == "body" and not self.flow:
+                cap = next((k for k in (1, 2) if i + k <= n and not any(x.page for x in lines[i + 1:i + k])
+                            and CAPTION.match("".join(x.text for x in lines[i:i + k]))), 0)
+                if cap:
+                    self._float(self._make("table", _joined([(x.start, x.end) for x in lines[i:i + cap]]),
+                                           title="".join(x.text for x in lines[i:i + cap])))
+                    i += cap
+                    continue
             # flattened table: a run of short cells
             run = self._table_run(i)
             if run and mode == "body":
@@ -581,21 +593,21 @@ class _Builder:
         ones (up to 0.85) between short ones; at least 4 short cells, most of the run short.
         """
         lines, W = self.lines, self.W
-        short = lambda x: x.width <= min(12, 0.6 * W) and not _ends_sentence(x.text)  # noqa: E731
+        short = lambda x: x.width <= min(12, 0.6 * W)  # noqa: E731
 
         def cell(x):
             h = _heading_of(x.text)
             return x.width <= 0.85 * W and not (h and len(h[3]) >= 2 and h[1] <= 5) and not BOX.match(x.text) \
                 and not FIGURE.match(x.text) and not APPENDIX.match(x.text)
 
-        if not short(lines[i]) or not cell(lines[i]):
+        if not short(lines[i]) or not cell(lines[i]) or _ends_sentence(lines[i].text):
             return 0
         k, n_short, last_short = i, 0, i
         while k < len(lines) and cell(lines[k]) and (k == i or not lines[k].page):
             x = lines[k]
             if short(x):
                 n_short, last_short = n_short + 1, k
-            elif k - last_short > 1:  # two long lines in a row: the table has ended
+            elif k - last_short > 3:  # several long lines in a row: the table has ended
                 break
             k += 1
         k = last_short + 1
@@ -935,7 +947,9 @@ def describe(doc: Document, blocks: bool = False) -> str:
     for depth, s in _walk(doc.outline):
         sid = f"{s.id}、" if re.fullmatch(r"[一二三四五六七八九十百]+", s.id) else s.id
         sep = "" if sid.endswith(("、", "）", ".")) else " "
-        out.append(f"   {'  ' * depth}{sid}{sep}{s.title}  (line {doc.source.line_of(s.start)})")
+        h = _heading_of(s.title)
+        title = "" if h and not h[3] else s.title  # an untitled article or item is named by its number
+        out.append(f"   {'  ' * depth}{sid}{sep if title else ''}{title}  (line {doc.source.line_of(s.start)})")
     if blocks:
         for k, b in enumerate(doc.blocks):
             text = b.text.replace("\n", " / ")

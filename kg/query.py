@@ -238,23 +238,22 @@ def inject_values(text: str, bindings: dict) -> str:
 
 
 def _where_brace(text: str) -> int:
-    """Offset of the `{` opening the query's WHERE group (outside comments, strings and IRIs)."""
-    depth, first, form, after_where = 0, None, None, False
+    """Offset of the `{` opening the query's WHERE group (outside comments, strings and IRIs).
+
+    That is the first top-level `{` after the keyword WHERE, or, for SELECT, ASK and DESCRIBE
+    written without WHERE, the first top-level `{` (CONSTRUCT's first group is its template).
+    """
+    depth, form, after_where = 0, None, False
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
         if kind == "word" and depth == 0:
             word = m["word"].upper()
             if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
                 form = word
-            if word == "WHERE":
-                after_where = True
+            after_where = after_where or word == "WHERE"
         elif kind == "open":
-            if depth == 0:
-                if after_where:
-                    return m.start()
-                if first is None and form in ("SELECT", "ASK", "DESCRIBE"):
-                    first = m.start()
-                    return first
+            if depth == 0 and (after_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                return m.start()
             depth += 1
         elif kind == "close":
             depth = max(0, depth - 1)

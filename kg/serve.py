@@ -404,6 +404,7 @@ def form_page(query: str = _EXAMPLE, triples: int = 0) -> bytes:
 class SparqlHandler(BaseHTTPRequestHandler):
     server_version = "kg-sparql/0.1"
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a client may take to send its request (slow senders hold a thread)
 
     # set by make_server on the server object
     def log_message(self, fmt, *args):  # quiet unless the server says otherwise

@@ -168,7 +168,7 @@ def _add_viz(sub):
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--out", default="viz")
     p.add_argument("--focus", default=None, help="entity name or alias for a focus page")
-    p.add_argument("--depth", type=int, default=1)
+    p.add_argument("--depth", type=int, default=1, help="steps around the --focus entity (default: %(default)s)")
     p.add_argument("--top", type=int, default=30,
                    help="also write focus pages for the N most connected entities (default: %(default)s)")
     p.set_defaults(func=cmd_viz)

@@ -38,7 +38,7 @@ def G(mini):
 @pytest.fixture(scope="module")
 def mini_pages(mini, tmp_path_factory):
     out = tmp_path_factory.mktemp("viz")
-    return viz.write_pages(mini, out, focus=["市市场监管局"], depth=2, top=3)
+    return viz.write_pages(mini, out, focus=["市市场监管局", "script>研究院"], depth=2, top=3)
 
 
 # --- graph → networkx ----------------------------------------------------------------------------
@@ -197,8 +197,9 @@ def test_viz_pages_written_for_overview_departments_counties_focus(mini_pages, G
     names = {p.name for p in mini_pages}
     assert {"index.html", "overview.html", "departments.html", "county-140525.html", "county-140581.html",
             viz.page_name(MARKET)} <= names
-    # the 3 most connected (degree 3) plus the one asked for (degree 2)
-    assert len([n for n in names if n.startswith("focus-")]) == 4
+    # the 3 most connected (degree 3) plus the two asked for, one named with a script tag
+    assert len([n for n in names if n.startswith("focus-")]) == 5
+    assert viz.page_name(EVIL[1]) in names
 
 
 EXTERNAL = re.compile(r"""<(?:script|img|iframe)[^>]*\ssrc\s*=|<link\b|(?:src|href)\s*=\s*["']?\s*(?:https?:)?//"""
@@ -217,8 +218,10 @@ def test_viz_injected_names_never_appear_as_markup(mini_pages):
     for page in mini_pages:
         text = page.read_text(encoding="utf-8")
         assert "<img src=x" not in text and "kgPwned=2</script>" not in text, page.name
+    focus = (mini_pages[0].parent / viz.page_name(EVIL[1])).read_text(encoding="utf-8")
+    assert "<title>&lt;/script&gt;&lt;script&gt;window.kgPwned=2" in focus  # heading escaped
     index = mini_pages[0].read_text(encoding="utf-8")
-    assert "&lt;" in index or "evil" not in index
+    assert "焦点：&lt;/script&gt;&lt;script&gt;window.kgPwned=2&lt;/script&gt;研究院" in index
 
 
 def test_viz_empty_graph_still_writes_index_overview_departments(tmp_path):
@@ -286,6 +289,7 @@ def open_page(driver, page: Path, shot: str | None = None) -> dict:
         time.sleep(0.05)
     state = driver.execute_script(
         "return {drawn: window.kgDrawnMs, count: window.kgNodeCount, drawnNodes: network.body.data.nodes.length,"
+        " pwned: window.kgPwned === undefined ? null : window.kgPwned,"
         " resources: performance.getEntriesByType('resource').map(function (e) { return e.name; })}")
     requests = [json.loads(e["message"])["message"] for e in driver.get_log("performance")]
     state["requests"] = [m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"]
@@ -305,6 +309,7 @@ def assert_offline_and_clean(state, page):
     assert all(u.startswith(("file:", "data:")) for u in state["resources"]), state["resources"]
     # chrome:// requests come from the browser's own start page, not ours
     assert not [u for u in state["requests"] if NETWORK_URL.match(u)], state["requests"]
+    assert state["pwned"] is None  # no injected script ran
 
 
 def expected_nodes(page: Path) -> int:
@@ -318,7 +323,9 @@ def expected_nodes(page: Path) -> int:
 @needs_chromium
 def test_viz_browser_every_page_draws_offline_without_errors(browser, mini_pages):
     for page in mini_pages[1:]:
-        state = open_page(browser, page, shot=f"mini-{page.stem}" if not page.stem.startswith("focus") else None)
+        shot = ("mini-focus-injected-name" if page.name == viz.page_name(EVIL[1])
+                else None if page.stem.startswith("focus") else f"mini-{page.stem}")
+        state = open_page(browser, page, shot=shot)
         assert_offline_and_clean(state, page)
         assert state["drawnNodes"] == state["count"] == expected_nodes(page)
         assert state["drawn"] < 3000

@@ -27,6 +27,7 @@ Pages written by `write_pages` (default folder viz/):
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -581,8 +582,9 @@ def county_network(G: nx.Graph, county: str, pages: dict | None = None) -> "Netw
 
 # --- HTML -----------------------------------------------------------------------------------------
 
+@functools.cache
 def _vis_js() -> str:
-    """vis-network as shipped inside pyvis (read at build time, inlined in every page)."""
+    """vis-network as shipped inside pyvis (read once, inlined in every page)."""
     import pyvis
 
     lib = Path(pyvis.__file__).parent / "templates" / "lib"

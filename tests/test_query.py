@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,11 @@ from kg.store import is_oxigraph, open_graph
 
 MINI = Path(__file__).parent / "fixtures" / "mini.ttl"
 QUERIES = named_queries()
+
+
+def _w(text):
+    """Terminal width, computed here independently of kg.query.display_width."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @pytest.fixture(scope="module", params=["rdflib", "oxigraph"])
@@ -193,10 +199,28 @@ def test_query_table_aligns_cjk_by_display_width(mini):
     res = run(mini, "measures_led_by", {"unit": "市市场监管局"})
     lines = format_table(res).splitlines()
     # the second column starts at the same display column on every line
-    starts = {display_width(line.split("  晋市政发")[0]) for line in lines[2:-1]}
+    starts = {_w(line.split("  晋市政发")[0]) for line in lines[2:-1]}
     assert len(starts) == 1
     header = lines[0]
-    assert display_width(header[: header.index("documentNumber")]) == starts.pop() + 2
+    assert _w(header[: header.index("documentNumber")]) == starts.pop() + 2
+
+
+_CELL = st.text(st.sampled_from("ab1市场监管局（）〔〕號ﾊ"), min_size=1, max_size=60)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL), min_size=1, max_size=5))
+def test_query_table_columns_line_up_for_any_cjk_mix(rows):
+    from kg.query import Result
+
+    lines = format_table(Result(["first", "second"], rows), max_width=20).splitlines()
+    starts = set()
+    for line in [lines[0]] + lines[2:-1]:  # header and rows; cells hold no spaces
+        first = line.split(" ", 1)[0]
+        second_at = len(first) + (len(line) - len(first) - len(line[len(first):].lstrip(" ")))
+        starts.add(_w(line[:second_at]))
+    assert len(starts) == 1
+    assert all(_w(line.split(" ", 1)[0]) <= 20 for line in lines[2:-1])
 
 
 @pytest.mark.parametrize("text,width", [("abc", 3), ("市场", 4), ("（二）", 6), ("a市b", 4), ("", 0)])

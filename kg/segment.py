@@ -80,6 +80,8 @@ CLOSERS = "”’」』）)〕】》"
 # Run-in title cut when there is no bold run: first 。, else first ，/； after a few characters.
 SENTENCE_END = re.compile(r"[。！？]")
 CLAUSE_END = re.compile(r"[，；]")
+# A paragraph ending in a responsibility clause: …。〔责任单位：市商务局〕 / …。（市发展改革委牵头，…负责）
+RESPONSIBILITY_TAIL = re.compile(r"[。；！？][〔（(][^〔〕（）()]*(?:[（(][^（）()]*[）)][^〔〕（）()]*)*[〕）)]$")
 # Responsibility clauses continue a paragraph even when they start a line.
 CLAUSE_START = re.compile(r"^[〔（(](?:责任单位|牵头单位|[^）)〕]{0,30}(?:牵头|负责|配合))")
 
@@ -346,7 +348,7 @@ def _starts(lines: list[Line], notices: list[Notice], dropped: list[bool]) -> li
             lower = max(lower, notices[k - 1].last + 1)
         before = next((j for j in range(n.first - 1, lower - 1, -1) if not dropped[j]), None)
         after = next((j for j in range(n.last + 1, len(lines)) if not dropped[j]), None)
-        if after is not None and (before is None or _ends_para_text(lines[before].text)) and lines[after].page and _is_restart(lines[after].text):
+        if after is not None and (before is None or _closed(lines, before, dropped)) and lines[after].page and _is_restart(lines[after].text):
             starts.append(after)
             continue
         start = None
@@ -358,7 +360,7 @@ def _starts(lines: list[Line], notices: list[Notice], dropped: list[bool]) -> li
                 break
             if lines[j].page:
                 prev = next((p for p in range(j - 1, -1, -1) if not dropped[p]), None)
-                if prev is None or prev < lower or _ends_para_text(lines[prev].text) or INTRO.match(lines[j].text) \
+                if prev is None or prev < lower or _closed(lines, prev, dropped) or INTRO.match(lines[j].text) \
                         or lines[prev].width > 60:  # after a joined vertical page
                     start = j
                     break
@@ -371,9 +373,28 @@ def _starts(lines: list[Line], notices: list[Notice], dropped: list[bool]) -> li
     return starts
 
 
+def _closed(lines, j, dropped) -> bool:
+    """Line j closes a paragraph (or is a heading)."""
+    return _heading_of(lines[j].text) is not None or _ends_para_text(_tail(lines, j, dropped), heading=False)
+
+
+def _tail(lines, j, dropped, k=3) -> str:
+    """The text of the last k kept lines up to line j (a clause at a paragraph end may span lines)."""
+    out = []
+    while j >= 0 and len(out) < k:
+        if not dropped[j]:
+            out.append(lines[j].text)
+        j -= 1
+    return "".join(reversed(out))
+
+
 def _ends_para_text(text: str, heading: bool = True) -> bool:
     """The line can be the last of a paragraph (final punctuation, a closing bracket, or a heading)."""
-    return _ends_sentence(text) or text.endswith(("〕", "）", "”")) or heading and _heading_of(text) is not None
+    if _ends_sentence(text) or heading and _heading_of(text) is not None:
+        return True
+    # a closing bracket ends a paragraph when it closes a responsibility clause (possibly opened on an
+    # earlier line), not when it closes an aside such as （2021年版）
+    return bool(RESPONSIBILITY_TAIL.search(text))
 
 
 # --- running titles ---------------------------------------------------------------------------
@@ -550,7 +571,7 @@ class _Builder:
                 continue
             new_para = self._starts_para(i)
             h = _heading_of(t) if mode == "body" else None
-            if h and not (new_para or ln.bold or h[1] <= 2 and ln.width <= 0.8 * W and not _ends_sentence(t)):
+            if h and not (new_para or ln.bold or h[1] <= 4 and ln.width <= 0.8 * W and not _ends_sentence(t)):
                 h = None
             if h and h[3] == "" and h[0] not in ("章", "节", "部分", "条", "一、"):
                 h = None if not ln.bold else h
@@ -563,7 +584,8 @@ class _Builder:
                 self.flush()
             self.para.append((ln.start, ln.end))
             self.last_body = ln
-            self.prev_ended = _ends_para_text(t, heading=False)
+            tail = "".join(self.c.text[a:b] for a, b in self.para[-3:])[-80:]  # a clause may span lines
+            self.prev_ended = _ends_para_text(tail, heading=False)
             i += 1
         if box is not None:
             self._close_box(box, box_title)

@@ -2,9 +2,18 @@
 
 A failed file is reported and skipped (unless strict); the previous outputs stay intact until
 the new ones are complete, because every file is written to a temporary name and renamed.
+
+Exit codes of `kg build`: 0 every input read; 2 some inputs skipped (one line each on stderr:
+"skipped <path>: <reason>"); 3 nothing usable, or --strict and an input was bad; 6 the outputs
+could not be written. Inputs that decoded only with repairs (truncated UTF-8 / GB18030) are
+built and reported as "warning <path>: …". A decodable file without a single Han character
+(an English README, a log) is skipped as "no documents found". Temp files of a killed build
+are removed by the next build into the same folder (under .kg-build.lock).
 """
 from __future__ import annotations
 
+import os
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -14,6 +23,8 @@ from .errors import InputError, KGError, NoDocumentsError
 from .pipeline import Corpus
 
 EXIT_OK, EXIT_SKIPPED, EXIT_FAILED = 0, 2, 3
+EXIT_WRITE_FAILED = 6  # as ExportError: the outputs could not be written
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # a text without any is no Chinese gazette
 
 
 @contextmanager
@@ -52,6 +63,13 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
         sources, errors = read_corpus(paths or [bundled_gazette()])
     if strict and errors:
         raise errors[0]
+    for src in [s for s in sources if not _HAN.search(s.text)]:
+        # English notes, CSV exports, logs: decodable, but no Chinese document can be in them
+        err = NoDocumentsError(src.path, "no documents found: no Chinese characters in the text")
+        if strict:
+            raise err
+        errors.append(err)
+        sources.remove(src)
     if workers > 1 or scheduler or cache is not None:
         from .parallel import map_sources
 
@@ -70,7 +88,7 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
         corpus.documents.extend(docs)
         corpus.mentions.extend(mentions)
     _unique_document_ids(corpus.documents)
-    corpus.errors = errors
+    corpus.errors = sorted(errors, key=lambda e: e.path)
     with _timed(corpus.timings, "link"):
         corpus.entities = link(corpus.mentions, corpus.documents)
     with _timed(corpus.timings, "relate"):
@@ -90,10 +108,48 @@ def _unique_document_ids(documents) -> None:
 
 
 def write_outputs(corpus: Corpus, out_dir: Path, formats=("ttl", "trig", "nt", "csv"), options=None) -> list[Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _out_lock(out_dir):
+        _sweep_temp_files(out_dir)
+        return _write_outputs(corpus, out_dir, formats, options)
+
+
+@contextmanager
+def _out_lock(out_dir: Path):
+    """Hold an exclusive lock on out_dir/.kg-build.lock while writing: two builds into one folder
+    take turns, and the holder may delete temp files (their writer is gone). The OS drops the
+    lock when the process dies, even by SIGKILL."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; two builds into one folder are then not kept apart
+        yield
+        return
+    with open(out_dir / ".kg-build.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+_TEMP_FILE = re.compile(r"^\.(?:graph\.\w+|entities\.csv|relations\.csv)\..+\.tmp$")  # atomic_write's temp names
+
+
+def _sweep_temp_files(out_dir: Path) -> None:
+    """Remove temp files a killed build left (atomic_write names them .<target>.<random>.tmp)."""
+    for p in out_dir.iterdir():
+        if _TEMP_FILE.match(p.name):
+            try:
+                os.unlink(p)
+            except OSError:
+                pass
+
+
+def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path]:
     from .export import export
     from .rdf import corpus_quads
 
-    out_dir = Path(out_dir)
     with _timed(corpus.timings, "rdf"):
         quads = list(corpus_quads(corpus, options))
     written = []
@@ -116,6 +172,9 @@ def build_command(args) -> int:
         return EXIT_FAILED
     for err in corpus.errors:
         print(f"skipped {err}", file=sys.stderr)
+    for src in corpus.sources:
+        for warning in src.warnings:
+            print(f"warning {src.path}: {warning}", file=sys.stderr)
     if not corpus.documents:
         print("kg build: no input could be read; nothing written", file=sys.stderr)
         return EXIT_FAILED
@@ -125,6 +184,11 @@ def build_command(args) -> int:
     except KGError as err:
         print(f"kg build: {err}", file=sys.stderr)
         return err.exit_code
+    except OSError as err:  # --out is a file, read-only folder, disk full: the old outputs stay
+        where = err.filename or args.out
+        print(f"kg build: cannot write {where}: {err.strerror or err}; previous outputs left as they were",
+              file=sys.stderr)
+        return EXIT_WRITE_FAILED
     print(f"{len(corpus.documents)} documents, {len(corpus.entities)} entities, {len(corpus.mentions)} mentions, "
           f"{len(corpus.measures)} measures, {len(corpus.relations)} relations")
     for path in written:

@@ -22,6 +22,7 @@ class Source:
     encoding: str
     sha256: str  # of the raw bytes
     line_starts: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()  # decoded, but not cleanly (e.g. truncated UTF-8 replaced by U+FFFD)
 
     def __post_init__(self):
         if not self.line_starts:

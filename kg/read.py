@@ -36,7 +36,8 @@ _BINARY_MAGIC = {
 }
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+def _decode(path: Path, raw: bytes) -> tuple[str, str] | tuple[str, str, str]:
+    """(text, encoding) or (text, encoding, warning) when the bytes needed repair."""
     for bom, enc in _BOMS:
         if raw.startswith(bom):
             try:
@@ -59,14 +60,24 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
                 continue
             if _looks_utf16(raw) and _plausible(text) or _mostly_cjk(text):
                 return text, enc
+    salvaged = _utf8_salvage(raw)
+    if salvaged is not None:
+        return salvaged
     if raw.count(0) > len(raw) // 100:
         raise InputError(path, "binary file: contains NUL bytes and no text encoding fits")
     try:
         text = raw.decode("gb18030")
         if _plausible(text):
             return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        # a GB18030 file cut inside its last character: keep everything before the cut
+        if err.start >= len(raw) - 3 and err.start > 0:
+            try:
+                text = raw[:err.start].decode("gb18030") + "\ufffd"
+            except UnicodeDecodeError:
+                text = ""
+            if text and _plausible(text[:-1]) and _mostly_cjk(text[:-1] + "\n"):
+                return text, "gb18030", f"file cut inside a GB18030 character at byte {err.start:,}; replaced by U+FFFD"
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -75,6 +86,35 @@ def _decode(path: Path, raw: bytes) -> tuple[str, str]:
         if _plausible(text):
             return text, best.encoding
     raise InputError(path, "cannot decode: not UTF-8, UTF-16 or GB18030, and no other encoding gives readable text")
+
+
+UTF8_MAX_BAD = 16  # at most this many broken sequences…
+UTF8_GOOD_PER_BAD = 50  # …each outweighed by this many well-formed non-ASCII characters
+
+
+def _utf8_salvage(raw: bytes) -> tuple[str, str, str] | None:
+    """UTF-8 with a few broken sequences (a file cut inside a character, a stray byte from a
+    concatenation): decode with U+FFFD for each and say where, rather than drop the whole file
+    or misread it as GB18030 mojibake. None when the bytes are not mostly UTF-8."""
+    parts, bad, pos = [], [], 0
+    while True:
+        try:
+            parts.append(raw[pos:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as err:
+            parts.append(raw[pos:pos + err.start].decode("utf-8"))
+            parts.append("\ufffd")
+            bad.append(pos + err.start)
+            pos += err.end
+            if len(bad) > UTF8_MAX_BAD:
+                return None
+    text = "".join(parts)
+    good = sum(1 for c in text if ord(c) > 0x7F) - text.count("\ufffd")
+    if good < UTF8_GOOD_PER_BAD * len(bad):
+        return None
+    where = ", ".join(f"byte {b:,}" for b in bad[:3]) + (" …" if len(bad) > 3 else "")
+    cut = " (file cut inside a character)" if bad[-1] >= len(raw) - 3 else ""
+    return text, "utf-8", f"{len(bad)} invalid UTF-8 sequence(s) replaced by U+FFFD at {where}{cut}"
 
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -111,11 +151,12 @@ def read_bytes(path: str | Path, raw: bytes) -> Source:
         raise InputError(path, "empty file")
     if len(raw) > MAX_BYTES:
         raise InputError(path, f"too large: {len(raw):,} bytes (limit {MAX_BYTES:,})")
-    text, encoding = _decode(path, raw)
+    text, encoding, *warnings = _decode(path, raw)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(path, "empty file (only whitespace)")
-    return Source(path=str(path), text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest())
+    return Source(path=str(path), text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest(),
+                  warnings=tuple(warnings))
 
 
 def read_file(path: str | Path) -> Source:

@@ -1,16 +1,23 @@
 """Source → Cleaned: small composed steps, each keeping the map back to source offsets.
 
-    normalize_spaces → mark_pages → drop_furniture → drop_blank_lines
+    normalize_spaces → to_simplified → mark_pages → drop_furniture → drop_blank_lines
     → join_vertical → undouble → repair_glyphs
 
 The cleaned text keeps one visual line per line (segmentation reads line widths and page
 starts); a page's first line begins with "\\f". `Cleaned.origin[i]` is the source offset of
-`Cleaned.text[i]`; glyph repairs are listed in `Cleaned.repairs`.
+`Cleaned.text[i]`; glyph repairs and Traditional→Simplified conversions (rule "t2s", see
+traditional.py) are listed in `Cleaned.repairs`.
 """
 from __future__ import annotations
 
 from ..model import Cleaned, Source
-from .steps import STEPS, Draft, glyph_rules, parse_doubled, start
+from . import steps as _steps
+from .steps import Draft, glyph_rules, parse_doubled, start
+from .traditional import to_simplified
+
+# Traditional text is converted right after space normalisation, so that the furniture and
+# glyph patterns (written in Simplified: 公报, 号) see Simplified characters.
+STEPS = (_steps.STEPS[0], to_simplified, *_steps.STEPS[1:])
 
 __all__ = ["clean", "clean_text", "STEPS", "glyph_rules", "parse_doubled"]
 

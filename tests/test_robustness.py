@@ -1,0 +1,602 @@
+"""Hostile and broken input: every file is built or skipped with a one-line reason, exit codes say
+which, Traditional text is matched in Simplified, outputs escape the text, the endpoint stays
+read-only and local. Builds run in-process through kg.cli.main (one spaCy start for the module).
+
+Decisions documented here (and in kg/read.py, kg/build.py):
+- truncated UTF-8/GB18030 (file cut inside a character) and a few stray bytes: decoded, the bad
+  bytes become U+FFFD, and the build prints "warning <path>: … byte N"; the file is not lost.
+- a decodable file without any Han character (English README): skipped, "no documents found".
+- a document without 文号 or covering notice: still one document, with its text and entities.
+"""
+import codecs
+import hashlib
+import io
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import pytest
+from opencc import OpenCC
+
+import kg.read
+from kg.build import build_corpus
+from kg.cli import main
+from kg.clean import clean
+from kg.errors import InputError
+from kg.read import bundled_gazette, read_bytes, read_corpus, read_file
+
+MINI = Path(__file__).parent / "fixtures" / "mini.ttl"
+
+NOTICE = """晋城市人民政府办公室
+关于印发晋城市食品安全工作方案的通知
+晋市政办〔2022〕15号
+各县（市、区）人民政府，市人民政府各委、办、局：
+现将《晋城市食品安全工作方案》印发给你们，请认真贯彻执行。
+晋城市人民政府办公室
+2022年6月30日
+（此件公开发布）
+晋城市食品安全工作方案
+一、主要任务
+（一）加强食品安全监管。由市市场监督管理局牵头，市公安局、市农业农村局配合，各县（市、区）人民政府负责落实。
+（二）推进泽州县、高平市食品产业园建设。市发展改革委牵头。
+"""
+
+
+def _notice(n: int) -> str:
+    """The notice with its own 文号, so that several copies are distinct documents."""
+    return NOTICE.replace("〔2022〕15号", f"〔2022〕{n}号")
+
+
+def _excerpt(lines=slice(0, 400)) -> str:
+    """Real gazette text (the first 400 lines: body text, a notice, bold headings)."""
+    text = bundled_gazette().read_text(encoding="utf-8")
+    return "\n".join(text.split("\n")[lines]) + "\n"
+
+
+def _xlsx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<sheetData><row><c t='s'><v>0</v></c></row></sheetData>")
+    return buf.getvalue()
+
+
+def _noise(n=4096, seed=7) -> bytes:
+    raw = bytearray(random.Random(seed).randbytes(n))
+    raw[::37] = bytes(len(raw[::37]))  # NULs throughout, as in any binary format
+    return bytes(raw)
+
+
+def _build(tmp_path, capsys, *inputs, out=None, extra=()):
+    out = Path(out or tmp_path / "out")
+    rc = main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl", *extra])
+    err = capsys.readouterr().err
+    return rc, [line for line in err.splitlines() if line.strip()], out
+
+
+# --- reading: one decision per kind of bytes ------------------------------------------------------
+
+@pytest.mark.parametrize("name,encode,encoding", [
+    ("gbk", lambda t: t.encode("gbk"), "gb18030"),
+    ("gb18030", lambda t: t.encode("gb18030"), "gb18030"),
+    ("utf16le-bom", lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "utf-16"),
+    ("utf16be-bom", lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "utf-16"),
+    ("utf16le", lambda t: t.encode("utf-16-le"), "utf-16-le"),
+    ("utf16be", lambda t: t.encode("utf-16-be"), "utf-16-be"),
+    ("utf8-bom", lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8"),
+    ("crlf", lambda t: t.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
+    ("cr", lambda t: t.replace("\n", "\r").encode("utf-8"), "utf-8"),
+])
+def test_robustness_gazette_excerpt_decodes_in_every_encoding(tmp_path, name, encode, encoding):
+    text = _excerpt()
+    path = tmp_path / f"{name}.txt"
+    path.write_bytes(encode(text))
+    src = read_file(path)
+    assert src.encoding == encoding and src.warnings == ()
+    assert src.text == text  # every character, line ends normalised
+    assert len(src.line_starts) == text.count("\n") + 1
+
+
+def test_robustness_big5_traditional_decodes(tmp_path):
+    trad = OpenCC("s2t").convert(NOTICE)
+    path = tmp_path / "big5.txt"
+    path.write_bytes(trad.encode("big5"))
+    assert read_file(path).text == trad
+
+
+@pytest.mark.parametrize("name,raw,reason", [
+    ("empty", b"", "empty file"),
+    ("whitespace", " \r\n\u3000\n\t".encode("utf-8"), "only whitespace"),
+    ("pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + _noise(512), "PDF"),
+    ("xlsx", _xlsx(), "ZIP container"),
+    ("doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + _noise(512), "OLE"),
+    ("png", b"\x89PNG\r\n\x1a\n" + _noise(512), "PNG"),
+    ("elf", b"\x7fELF\x02\x01\x01" + _noise(512), "executable"),
+    ("noise", _noise(), "binary"),
+    ("latin1-noise", bytes(range(0x80, 0x100)) * 40, "cannot decode"),
+])
+def test_robustness_non_text_is_one_input_error_naming_file(tmp_path, name, raw, reason):
+    path = tmp_path / name
+    path.write_bytes(raw)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    msg = str(info.value)
+    assert msg.startswith(str(path) + ": ") and reason in msg and "\n" not in msg
+
+
+@pytest.mark.parametrize("case,raw,where", [
+    ("utf8-cut", NOTICE.encode("utf-8")[:-2], "cut inside a character"),
+    ("utf8-cut-mid-file", NOTICE.encode("utf-8")[:100] + NOTICE.encode("utf-8")[101:], "byte 98"),
+    ("utf8-stray-byte", NOTICE.encode("utf-8")[:31] + b"\xff" + NOTICE.encode("utf-8")[31:], "byte 31"),
+    ("gb18030-cut", NOTICE.rstrip().encode("gb18030")[:-1], "GB18030"),
+])
+def test_robustness_truncated_text_decodes_with_replacement_and_warning(case, raw, where):
+    src = read_bytes(f"{case}.txt", raw)
+    assert len(src.warnings) == 1 and where in src.warnings[0]
+    assert src.text.count("\ufffd") == 1
+    assert "由市市场监督管理局牵头" in src.text  # the rest is intact
+    assert "�" not in src.text.replace("\ufffd", "")
+
+
+def test_robustness_gbk_text_is_not_taken_for_damaged_utf8():
+    src = read_bytes("gbk.txt", _excerpt(slice(0, 60)).encode("gbk"))
+    assert src.encoding == "gb18030" and src.warnings == ()
+
+
+def test_robustness_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(kg.read, "MAX_BYTES", 100)
+    path = tmp_path / "big.txt"
+    path.write_text(NOTICE, encoding="utf-8")
+    with pytest.raises(InputError, match=r"too large: \d[\d,]* bytes \(limit 100\)"):
+        read_file(path)
+    with pytest.raises(InputError, match="too large"):
+        read_bytes(path, path.read_bytes())
+
+
+def test_robustness_folder_of_good_bad_and_hidden_files(tmp_path):
+    (tmp_path / "a.txt").write_text(NOTICE, encoding="utf-8")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / ".hidden.txt").write_text(NOTICE, encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_bytes(NOTICE.encode("utf-16"))
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path, target_is_directory=True)  # must not recurse forever
+    sources, errors = read_corpus([tmp_path])
+    assert sorted(Path(s.path).name for s in sources) == ["a.txt", "c.txt"]
+    assert [Path(e.path).name for e in errors] == ["b.pdf"]
+
+
+def test_robustness_missing_path_and_folder_as_file(tmp_path):
+    with pytest.raises(InputError, match="cannot open: No such file"):
+        read_file(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a folder"):
+        read_file(tmp_path)
+
+
+# --- the build through the CLI: skipped files, exit codes, nothing lost -----------------------------
+
+@pytest.fixture(scope="module")
+def messy_corpus(tmp_path_factory):
+    """Four good files (UTF-8, GBK, UTF-16 in a subfolder, truncated UTF-8) among bad ones."""
+    d = tmp_path_factory.mktemp("messy")
+    good = {"good.txt": _notice(1).encode("utf-8"), "good-gbk.txt": _notice(2).encode("gbk"),
+            "sub/nested.txt": _notice(3).encode("utf-16"), "cut.txt": _notice(4).encode("utf-8")[:-5]}
+    bad = {"empty.txt": (b"", "empty file"), "blank.txt": (b"  \r\n\r\n", "only whitespace"),
+           "report.pdf": (b"%PDF-1.5\n" + _noise(300), "PDF"), "table.xlsx": (_xlsx(), "ZIP"),
+           "noise.bin": (_noise(), "binary"), "README.txt": (b"Notes on the corpus.\nNothing Chinese.\n",
+                                                            "no documents found")}
+    hidden = {".hidden.txt": _notice(5).encode("utf-8"), ".git/HEAD": b"ref: refs/heads/main\n"}
+    for name, raw in [*good.items(), *((k, v[0]) for k, v in bad.items()), *hidden.items()]:
+        (d / name).parent.mkdir(parents=True, exist_ok=True)
+        (d / name).write_bytes(raw)
+    return d, good, {k: v[1] for k, v in bad.items()}
+
+
+def test_robustness_build_skips_each_bad_file_with_one_line_and_builds_the_rest(tmp_path, capsys, messy_corpus):
+    d, good, bad = messy_corpus
+    rc, err, out = _build(tmp_path, capsys, d)
+    assert rc == 2
+    skipped = [line for line in err if line.startswith("skipped ")]
+    assert len(skipped) == len(bad) == len(err) - 1  # plus one warning; nothing else on stderr
+    for name, reason in bad.items():
+        (line,) = [s for s in skipped if s.startswith(f"skipped {d / name}: ")]
+        assert reason in line
+    (warning,) = [line for line in err if line.startswith("warning ")]
+    assert str(d / "cut.txt") in warning and "cut inside a character" in warning
+    assert "hidden" not in "\n".join(err) and ".git" not in "\n".join(err)
+    ttl = (out / "graph.ttl").read_text(encoding="utf-8")
+    for n in (1, 2, 3, 4):  # every good file's document is in the graph, with its provenance
+        assert f"晋市政办〔2022〕{n}号" in ttl
+    for name, raw in good.items():
+        assert f"sha256:{hashlib.sha256(raw).hexdigest()}" in ttl
+    assert "晋市政办〔2022〕5号" not in ttl  # hidden files are not inputs
+
+
+def test_robustness_build_exit_codes(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(NOTICE, encoding="utf-8")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n")
+    english = tmp_path / "readme.txt"
+    english.write_text("Only English here.\n", encoding="utf-8")
+    assert _build(tmp_path, capsys, good)[0] == 0
+    rc, err, _ = _build(tmp_path, capsys, good, tmp_path / "missing.txt")
+    assert rc == 2 and err == [f"skipped {tmp_path / 'missing.txt'}: cannot open: No such file or directory"]
+    rc, err, out = _build(tmp_path, capsys, bad, english, out=tmp_path / "none")
+    assert rc == 3 and not (out / "graph.ttl").exists()
+    assert err[-1] == "kg build: no input could be read; nothing written"
+    rc, err, _ = _build(tmp_path, capsys, good, bad, extra=["--strict"])
+    assert rc == 3 and err == [f"kg build: {bad}: binary file: a PDF file (extract its text first, e.g. with pdftotext)"]
+    rc, err, _ = _build(tmp_path, capsys, good, english, extra=["--strict"])
+    assert rc == 3 and "no documents found" in err[0]
+
+
+def test_robustness_failed_builds_leave_the_previous_graph(tmp_path, capsys):
+    good = tmp_path / "good.txt"
+    good.write_text(NOTICE, encoding="utf-8")
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(_noise())
+    rc, _, out = _build(tmp_path, capsys, good)
+    before = (out / "graph.ttl").read_bytes()
+    assert rc == 0
+    assert _build(tmp_path, capsys, bad)[0] == 3  # nothing usable
+    assert _build(tmp_path, capsys, good, bad, extra=["--strict"])[0] == 3
+    assert (out / "graph.ttl").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", "graph.trig", "graph.ttl"]
+
+
+def test_robustness_unwritable_output_is_exit_6_without_traceback(tmp_path, capsys, monkeypatch):
+    good = tmp_path / "good.txt"
+    good.write_text(NOTICE, encoding="utf-8")
+    rc, err, _ = _build(tmp_path, capsys, good, out=good)  # --out names a file
+    assert rc == 6 and err == [f"kg build: cannot write {good}: File exists; previous outputs left as they were"]
+    rc, _, out = _build(tmp_path, capsys, good)
+    before = (out / "graph.ttl").read_bytes()
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr("kg.export.os.fsync", full)
+    rc, err, _ = _build(tmp_path, capsys, good)
+    assert rc == 6 and "No space left on device" in err[0]
+    assert (out / "graph.ttl").read_bytes() == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_robustness_document_without_number_or_notice_keeps_text_and_entities():
+    body = "关于加强食品安全监管的意见\n由市市场监督管理局牵头，市公安局、市农业农村局配合，推进泽州县食品产业园建设。\n"
+    one_line = "市市场监督管理局牵头，市公安局配合。\n"
+    for text in (body, one_line):
+        src = read_bytes("x.txt", text.encode("utf-8"))
+        from kg.build import _serial_map  # noqa: PLC0415 — the per-source map the build runs
+        from kg.pipeline import Corpus
+        (docs, mentions), = _serial_map([src], Corpus())
+        assert len(docs) == 1 and docs[0].number == ""
+        assert "".join(b.text for b in docs[0].blocks).replace("\n", "").endswith(text.strip()[-10:])
+        assert {"市市场监督管理局", "市公安局"} <= {m.text for m in mentions}
+
+
+# --- Traditional characters ---------------------------------------------------------------------
+
+TRAD = OpenCC("s2t").convert(_notice(9))
+
+
+def test_robustness_traditional_text_is_matched_in_simplified_and_quoted_in_traditional(tmp_path):
+    assert "晉城市" in TRAD and "牽頭" in TRAD
+    (tmp_path / "trad.txt").write_text(TRAD, encoding="utf-8")
+    (tmp_path / "simp.txt").write_text(_notice(9), encoding="utf-8")
+    trad, simp = build_corpus([tmp_path / "trad.txt"]), build_corpus([tmp_path / "simp.txt"])
+    # the same documents, entities and mentions as the Simplified original, at the same offsets
+    assert [(d.number, d.title, d.issuers, d.date) for d in trad.documents] == \
+        [(d.number, d.title, d.issuers, d.date) for d in simp.documents]
+    assert trad.documents[0].number == "晋市政办〔2022〕9号"
+    assert sorted(trad.entities) == sorted(simp.entities)
+    assert {"市市场监督管理局", "市公安局", "泽州县", "高平市"} <= {e.label for e in trad.entities.values()}
+    assert [(m.text, m.start, m.end, m.label) for m in trad.mentions] == \
+        [(m.text, m.start, m.end, m.label) for m in simp.mentions]
+    src = trad.sources[0]
+    m = next(m for m in trad.mentions if m.text == "市市场监督管理局")
+    assert src.text[m.start:m.end] == "市市場監督管理局"  # source offsets quote the original
+
+
+def test_robustness_traditional_conversion_keeps_the_origin_map():
+    from kg.read import read_bytes as rb
+
+    src = rb("t.txt", TRAD.encode("utf-8"))
+    c = clean(src)
+    assert len(c.origin) == len(c.text)
+    t2s = [r for r in c.repairs if r.rule == "t2s"]
+    assert t2s and all(src.text[r.offset:r.offset + len(r.before)] == r.before for r in t2s)
+    converted = {r.offset + k for r in t2s for k in range(len(r.before))}
+    for i, ch in enumerate(c.text):
+        if ch in "\n\f":
+            continue
+        o = c.origin[i]
+        assert 0 <= o < len(src.text)
+        assert src.text[o] == ch or o in converted
+
+
+@pytest.mark.parametrize("text", [
+    "鼓励支持高平乾通园区运营有限公司建设\n",  # 乾 is also Simplified: t2s would make it 干
+    "菊巘山康养基地等\n",  # a rare Traditional-looking character inside Simplified text
+    "各县（市、区）人民政府，市人民政府各委、办、局：\n",
+])
+def test_robustness_simplified_text_is_never_converted(text):
+    assert clean(read_bytes("s.txt", text.encode("utf-8"))).text == text.rstrip("\n") or \
+        clean(read_bytes("s.txt", text.encode("utf-8"))).text.rstrip("\n") == text.rstrip("\n")
+
+
+def test_robustness_simplified_gazette_has_no_t2s_repairs(gazette_cleaned):
+    assert [r for r in gazette_cleaned.repairs if r.rule == "t2s"] == []
+
+
+def test_robustness_mixed_file_converts_only_the_traditional_document():
+    from kg.clean.traditional import traditional_lines
+
+    text = NOTICE + TRAD
+    lines = traditional_lines(text)
+    first_trad = len(NOTICE)
+    assert lines and all(a >= first_trad for a, _ in lines)
+    assert clean(read_bytes("m.txt", text.encode("utf-8"))).text.count("晋城市食品安全工作方案") == 6
+
+
+# --- provenance ---------------------------------------------------------------------------------
+
+def test_robustness_build_records_inputs_options_and_versions(tmp_path, capsys):
+    import pyoxigraph as ox
+    import rdflib
+    import spacy
+
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(_notice(1), encoding="utf-8")
+    b.write_bytes(_notice(2).encode("gb18030"))
+    rc, _, out = _build(tmp_path, capsys, a, b, extra=["--formats", "trig"])
+    assert rc == 0
+    store = ox.Store()
+    store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+    q = """PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dcterms: <http://purl.org/dc/terms/>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
+    SELECT ?name ?sha ?fmt WHERE { GRAPH <https://w3id.org/cn-policy-kg/id/graph/build> {
+      ?build a prov:Activity ; prov:used ?s . ?s kg:sourceFile ?name ; dcterms:identifier ?sha ; dcterms:format ?fmt } }
+    ORDER BY ?name"""
+    rows = [(r["name"].value, r["sha"].value, r["fmt"].value) for r in store.query(q)]
+    assert rows == [("a.txt", f"sha256:{hashlib.sha256(a.read_bytes()).hexdigest()}", "text/plain; charset=utf-8"),
+                    ("b.txt", f"sha256:{hashlib.sha256(b.read_bytes()).hexdigest()}", "text/plain; charset=gb18030")]
+    comments = {r["c"].value for r in store.query(
+        "SELECT ?c WHERE { GRAPH ?g { <https://w3id.org/cn-policy-kg/id/build> "
+        "<http://www.w3.org/2000/01/rdf-schema#comment> ?c } }")}
+    assert {"strict=False", "workers=1"} <= comments and any(c.startswith("formats=") for c in comments)
+    (agent,) = [r["l"].value for r in store.query(
+        "SELECT ?l WHERE { GRAPH ?g { <https://w3id.org/cn-policy-kg/id/build> <http://www.w3.org/ns/prov#wasAssociatedWith> ?a . "
+        "?a <http://www.w3.org/2000/01/rdf-schema#label> ?l } }")]
+    assert kg.__version__ in agent and spacy.__version__ in agent and rdflib.__version__ in agent
+    generated = {r["d"].value for r in store.query(
+        "SELECT ?d WHERE { GRAPH ?g { ?d <http://www.w3.org/ns/prov#wasGeneratedBy> <https://w3id.org/cn-policy-kg/id/build> } }")}
+    assert len(generated) == 2
+
+
+# --- escaping: names from the text never become markup ------------------------------------------
+
+XSS_NOTICE = """晋城市人民政府办公室
+关于印发<script>alert(1)</script>工作方案的通知
+晋市政办〔2022〕16号
+各县（市、区）人民政府，市人民政府各委、办、局：
+现将《<script>alert(1)</script>工作方案》印发给你们，请认真贯彻执行。
+晋城市人民政府办公室
+2022年6月30日
+（此件公开发布）
+<script>alert(1)</script>工作方案
+一、主要任务
+（一）建设“<script>alert(1)</script>”工程。由市"><img src=x onerror=alert(1)>局牵头，市公安局配合。
+（二）支持<b onmouseover=alert(1)>煤业有限公司建设示范基地。市科技局牵头。
+（三）由市财政局牵头，市"><img src=x onerror=alert(1)>中心配合，建设智慧城市平台。
+"""
+MARKUP = re.compile(r"<script>alert|<img src=x|<b onmouseover|onerror=alert\(1\)>")
+
+
+@pytest.fixture(scope="module")
+def xss_graph(tmp_path_factory):
+    d = tmp_path_factory.mktemp("xss")
+    (d / "xss.txt").write_text(XSS_NOTICE, encoding="utf-8")
+    assert main(["build", str(d / "xss.txt"), "--out", str(d / "out"), "--formats", "ttl"]) == 0
+    graph = d / "out" / "graph.ttl"
+    ttl = graph.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>工作方案" in ttl and 'src=x onerror=alert(1)>中心' in ttl  # the payload is data
+    return graph
+
+
+def test_robustness_viz_pages_escape_names_from_the_text(xss_graph, tmp_path, capsys):
+    assert main(["viz", "--graph", str(xss_graph), "--out", str(tmp_path / "viz")]) == 0
+    pages = sorted((tmp_path / "viz").glob("*.html"))
+    assert len(pages) >= 3
+    payload_seen = False
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not MARKUP.search(text), (page.name, MARKUP.search(text))
+        payload_seen |= "alert(1)" in text
+    assert payload_seen  # the names are on the pages, only escaped
+
+
+def test_robustness_endpoint_html_escapes_names_from_the_text(xss_graph):
+    from kg.serve import make_server
+
+    srv = make_server(xss_graph, "127.0.0.1", 0, timeout=5, engine="rdflib", workers=1)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        q = "SELECT ?s ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), 'alert')) }"
+        status, body = _get(srv, {"query": q, "format": "html"})
+        assert status == 200 and body.count("<tr>") > 3 and "&lt;script&gt;alert(1)" in body
+        assert not MARKUP.search(body)
+        status, body = _get(srv, {}, path="/")
+        assert status == 200 and not MARKUP.search(body)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+# --- the endpoint: what tests/test_serve.py does not try --------------------------------------------
+
+def _get(srv, params, path="/sparql"):
+    import urllib.error
+    import urllib.request
+
+    url = srv.url.replace("/sparql", path) + ("?" + urllib.parse.urlencode(params) if params else "")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
+def _raw(srv, data: bytes, wait=5.0) -> bytes:
+    host, port = srv.server_address[:2]
+    with socket.create_connection((host, port), timeout=wait) as s:
+        s.sendall(data)
+        out = b""
+        try:
+            while chunk := s.recv(65536):
+                out += chunk
+        except socket.timeout:
+            out += b"<timeout>"
+    return out
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    from kg.serve import make_server
+
+    srv = make_server(MINI, "127.0.0.1", 0, timeout=3, engine="rdflib", workers=1)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.parametrize("query", [
+    "select * where { service <http://127.0.0.1:9/> { ?s ?p ?o } }",  # keywords are case-insensitive
+    "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } } }",  # in a subquery
+    "ASK { FILTER EXISTS { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } } }",  # inside EXISTS
+    "SELECT * WHERE { VALUES ?svc { <http://127.0.0.1:9/> } SERVICE ?svc { ?s ?p ?o } }",  # variable service
+    "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE SILENT <file:///etc/passwd> { ?s ?p ?o } }",
+    "BASE <http://127.0.0.1:9/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }",  # relative IRI
+    "DESCRIBE ?s WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+])
+def test_robustness_endpoint_refuses_service_in_any_position(endpoint, query):
+    status, body = _get(endpoint, {"query": query})
+    assert status == 403 and "SERVICE" in body
+
+
+@pytest.mark.xfail(strict=True, reason="kg/serve.py vet(): SERVICE with a prefixed name (SERVICE x:) "
+                                       "crashes in the refusal message (TypeError) → 400 'query failed'")
+def test_robustness_endpoint_refuses_service_by_prefixed_name(endpoint):
+    status, body = _get(endpoint, {"query": "PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE x: { ?s ?p ?o } }"})
+    assert status == 403 and "SERVICE" in body
+
+
+@pytest.mark.parametrize("query", [
+    "LOAD <file:///etc/passwd>",
+    "LOAD <http://127.0.0.1:9/data.ttl> INTO GRAPH <http://x/g>",
+    "SELECT * FROM NAMED <http://127.0.0.1:9/> WHERE { GRAPH ?g { ?s ?p ?o } }",
+])
+def test_robustness_endpoint_refuses_load_and_foreign_graphs_by_post(endpoint, query):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(endpoint.url, data=urllib.parse.urlencode({"query": query}).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=30)
+    assert err.value.code == 403
+
+
+@pytest.mark.parametrize("query", [
+    "DESCRIBE <file:///etc/passwd>",
+    "SELECT * WHERE { BIND(IRI('file:///etc/passwd') AS ?g) GRAPH ?g { ?s ?p ?o } }",
+    "SELECT ?x WHERE { BIND(STR(<file:///etc/passwd>) AS ?x) }",
+])
+def test_robustness_endpoint_never_reads_files_named_in_a_query(endpoint, query):
+    status, body = _get(endpoint, {"query": query})
+    assert status in (200, 400) and "root:" not in body
+
+
+@pytest.mark.parametrize("request_bytes,status", [
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", b"431"),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120))
+     + b"\r\n", b"431"),
+    (b"GET /sparql?query=" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+     b"Transfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n", b"411"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 99999999\r\n"
+     b"\r\nASK {}", b"413"),
+    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: x\r\n"
+     b"\r\nASK {}", b"400"),
+])
+def test_robustness_endpoint_request_size_limits(endpoint, request_bytes, status):
+    reply = _raw(endpoint, request_bytes)
+    assert reply.split(b"\r\n", 1)[0].split(b" ")[1] == status
+
+
+@pytest.mark.xfail(strict=True, reason="kg/serve.py do_POST: a negative Content-Length is passed to "
+                                       "rfile.read(-1), which blocks until the client closes (no 400)")
+def test_robustness_endpoint_negative_content_length_is_400(endpoint):
+    reply = _raw(endpoint, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                           b"Content-Length: -1\r\n\r\nASK {}", wait=3.0)
+    assert reply.startswith(b"HTTP/1.1 400")
+
+
+def test_robustness_endpoint_binds_loopback_by_default(endpoint):
+    import inspect
+
+    from kg.cli import parser
+    from kg.serve import make_server
+
+    assert endpoint.server_address[0] == "127.0.0.1"
+    assert inspect.signature(make_server).parameters["host"].default == "127.0.0.1"
+    assert parser().parse_args(["serve"]).host == "127.0.0.1"
+
+
+# --- malformed SPARQL on the command line ----------------------------------------------------------
+
+@pytest.mark.parametrize("query,where", [
+    ("SELECT ?x WHERE {\n  ?x ?p }", "line 2, column 3"),
+    ("SELECT ?x WHERE { ?x ?p ?o", "line 1"),
+    ("PREFIX : <x> SELEC * WHERE {}", "line 1"),
+])
+def test_robustness_malformed_sparql_is_exit_4_with_position(tmp_path, query, where):
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "query", "--graph", str(MINI), "--sparql", query],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4, proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.startswith("kg query: <query>: syntax error at ")
+    assert where in proc.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="kg/query.py run(): the local engine runs SERVICE (rdflib opens the URL) "
+                                       "and the connection error escapes as a traceback (exit 1)")
+def test_robustness_cli_query_refuses_service(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "query", "--graph", str(MINI), "--engine", "rdflib",
+                           "--sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 4 and "SERVICE" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="kg/export.py load_quads(): --graph naming a folder raises "
+                                       "IsADirectoryError (traceback, exit 1) instead of a KGError")
+def test_robustness_export_of_a_folder_is_a_clean_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--graph", str(tmp_path), "--format", "nt"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 1 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["query", "stats", "viz"])
+def test_robustness_graph_commands_refuse_folder_and_missing_graph(tmp_path, capsys, command):
+    extra = {"query": ["--sparql", "ASK {}"], "viz": ["--out", str(tmp_path / "v")]}.get(command, [])
+    assert main([command, "--graph", str(tmp_path), *extra]) == 3
+    assert "is a folder" in capsys.readouterr().err
+    assert main([command, "--graph", str(tmp_path / "none.ttl"), *extra]) == 5
+    assert "no graph there" in capsys.readouterr().err

@@ -101,9 +101,11 @@ class Line:
         return self.start + len(self.text)
 
 
-# Characters printed half-width (Latin, digits, general punctuation such as “” ‰ ①): the rest
-# of what a gazette holds (Han, CJK punctuation, full-width forms) takes a full cell.
-_NARROW = re.compile("[\u0000-\u10ff\u2000-\u2e7f\ufb00-\ufe0f\ufe70-\ufeff\uff61-\uffdc\uffe8-\uffee]")
+# Characters printed half-width (Latin, digits, most general punctuation): the rest of what a
+# gazette holds (Han, CJK punctuation, full-width forms, and — “” ‘’ … as Chinese fonts print them)
+# takes a full cell.
+_NARROW = re.compile("[\u0000-\u10ff\u2000-\u2013\u2017\u201a\u201b\u201e\u201f\u2020-\u2024\u2027-\u2e7f"
+                     "\ufb00-\ufe0f\ufe70-\ufeff\uff61-\uffdc\uffe8-\uffee]")
 
 
 def width(s: str) -> float:
@@ -650,7 +652,7 @@ class _Builder:
         ended = self.prev_ended
         if not ended:
             return False
-        if prev.width <= self.W - 1.5:
+        if prev.width <= self.W - 0.75:
             return True
         # a full last line ending a sentence: trust the indentation of this line
         nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None

@@ -205,3 +205,19 @@ def test_nlp_orgs_provincial_and_central(text, label, expected):
 ])
 def test_nlp_places_towns_and_villages_after_their_county(text, expected):
     assert [p for p in labelled(text, "Place") if not p.endswith(("省", "市"))] == expected
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    # verbs that also occur inside company names end other runs, not a company's
+    ("组建晋城市城市建设投资有限公司和高平乾通园区运营有限公司", "Enterprise",
+     ["晋城市城市建设投资有限公司", "高平乾通园区运营有限公司"]),
+    ("，建设晋城三赢精密电子有限公司年产2亿个相机模组项目", "Enterprise", ["晋城三赢精密电子有限公司"]),
+    ("支持山西清慧胜凯建设轨道交通新型材料结构件成型工程技术研究中心", "Institution",
+     ["轨道交通新型材料结构件成型工程技术研究中心"]),
+    ("重点以煤与煤层气共采国家重点实验室为技术支撑，推动与北京交通大学合作", "Institution",
+     ["煤与煤层气共采国家重点实验室", "北京交通大学"]),
+    ("建设国家煤层气产品质量监督检验中心、中西医结合临床研究中心", "Institution",
+     ["国家煤层气产品质量监督检验中心", "中西医结合临床研究中心"]),
+])
+def test_nlp_orgs_run_boundaries(text, label, expected):
+    assert labelled(text, label) == expected

@@ -187,6 +187,12 @@ def boundary_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def hard_boundary_words() -> frozenset[str]:
+    """Boundary words that never occur inside a company name (without the "soft" ones)."""
+    return frozenset(r[0].strip() for r in rows("boundaries.tsv") if len(r) < 2 or r[1].strip() != "soft")
+
+
+@lru_cache(maxsize=1)
 def generic_words() -> frozenset[str]:
     return words("generic_words.tsv")
 

@@ -98,10 +98,11 @@ def _suffix_regex() -> re.Pattern:
     return re.compile(lexicon.trie_regex(lexicon.org_suffixes()))
 
 
-@lru_cache(maxsize=1)
-def _boundary_end() -> re.Pattern:
-    """Matches when a boundary word ends exactly at the end of the searched window."""
-    return re.compile("(?:" + lexicon.trie_regex({w[::-1] for w in lexicon.boundary_words()}) + ")")
+@lru_cache(maxsize=2)
+def _boundary_end(hard_only: bool = False) -> re.Pattern:
+    """Matches (on the reversed window) when a boundary word ends exactly where a run would grow."""
+    ws = lexicon.hard_boundary_words() if hard_only else lexicon.boundary_words()
+    return re.compile("(?:" + lexicon.trie_regex({w[::-1] for w in ws}) + ")")
 
 
 @lru_cache(maxsize=1)
@@ -121,21 +122,26 @@ def _generic_regex() -> re.Pattern:
     return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家"}) + ")*")
 
 
-def _boundary_ends_at(text: str, j: int) -> int:
+def _boundary_ends_at(text: str, j: int, hard_only: bool = False) -> int:
     """Length of a boundary word ending at text[j], 0 if none."""
     window = text[max(0, j - 4):j][::-1]
-    m = _boundary_end().match(window)
+    m = _boundary_end(hard_only).match(window)
     return len(m.group()) if m else 0
 
 
-def _run_start(text: str, a: int, floor: int = 0) -> int:
+def _run_start(text: str, a: int, floor: int = 0, hard_only: bool = False) -> int:
     """Leftmost start of the name run that ends at offset a; -1 when no break is found in reach
     (the start of an over-long run is unknown: 份有限公司常州好迪机械有限公司 from a bare list)."""
     j = a
     low = max(floor, a - MAX_RUN)
     while j > low and _in_name(text, j - 1):
-        if _boundary_ends_at(text, j):
+        if _boundary_ends_at(text, j, hard_only):
+            if text[j - 1] in "与和" and j - 2 >= low and _in_name(text, j - 2) and (
+                    j - 3 < 0 or not _in_name(text, j - 3) or _boundary_ends_at(text, j - 2)):
+                j -= 2  # 煤与煤层气共采国家重点实验室: a one-character noun joined by 与 is part of the name
             break
+        if hard_only and _boundary_ends_at(text, j) and (lexicon.place_at(text, j) or text.startswith("中国", j)):
+            break  # 建设|晋城三赢精密电子有限公司: a soft verb before a name that opens with its place
         j -= 1
     else:
         if j == low and j > floor and _in_name(text, j - 1):
@@ -195,6 +201,22 @@ def _level_only(body: str, suffix: str) -> bool:
     return any(d.level != "province" for d in lexicon.division_index().get(body, ()))
 
 
+@lru_cache(maxsize=1)
+def _prefix_words() -> frozenset[str]:
+    return frozenset(w for w, _level, _role in _prefixes())
+
+
+@lru_cache(maxsize=1)
+def _prefix_regex() -> re.Pattern:
+    return re.compile(lexicon.trie_regex(_prefix_words()))
+
+
+@lru_cache(maxsize=1)
+def _prefix_first_chars() -> frozenset[str]:
+    """Characters a level word or a place name can start with (most characters cannot)."""
+    return frozenset(w[0] for w in _prefix_words()) | frozenset(n[0] for n in lexicon.division_index())
+
+
 def _prefixes_at(text: str, p: int, city: str = "") -> list[str]:
     """Level or place prefixes that may open a department name at p, longest first.
 
@@ -202,6 +224,8 @@ def _prefixes_at(text: str, p: int, city: str = "") -> list[str]:
     (山西, 晋城); a county's short form only for the document's own city (会同 is a county in
     Hunan but here the verb in 会同市财政局).
     """
+    if p >= len(text) or text[p] not in _prefix_first_chars():
+        return []
     found = []
     m = lexicon.place_regex().match(text, p)
     if m:
@@ -210,9 +234,10 @@ def _prefixes_at(text: str, p: int, city: str = "") -> list[str]:
             ds = lexicon.division_index().get(name[:k], ())
             if any(d.name == name[:k] or d.level != "county" or d.city == city for d in ds):
                 found.append(name[:k])
-    for w, _level, _role in _prefixes():
-        if text.startswith(w, p):
-            found.append(w)
+    m = _prefix_regex().match(text, p)
+    if m:
+        word = m.group()
+        found += [word[:k] for k in range(len(word), 0, -1) if word[:k] in _prefix_words()]
     if text.startswith("中共", p):
         rest = lexicon.place_at(text, p + 2)
         if rest:
@@ -350,7 +375,7 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             floor = _company_end(text, ent_inst, a) if text[a:b] != "分公司" else 0
         else:
             floor = max((y for x, y, t, _r in ent_inst if y <= a and text[x:y] in _FACILITIES), default=0)
-        start = _run_start(text, a, floor)
+        start = _run_start(text, a, floor, hard_only=typ == "Enterprise")
         if start < 0:
             continue
         body = text[start:a]

@@ -37,6 +37,10 @@ BLANK_LINES = re.compile(r"\n(?:[ \u3000]*\n)+")
 # (Faux-bold text is drawn twice; extraction emits every chunk twice: "（（一一））…".)
 DOUBLED_START = re.compile(r"^\f?(.{1,40}?)\1", re.M)
 
+# A heading number at a line start (第一节, （一）, 一、, 1.): only a bold run that starts with one
+# may be a single repeated chunk followed by more text (a one-chunk repeat elsewhere is the author's).
+HEADING_NUMBER = re.compile(r"第[一二三四五六七八九十百\d]+[章节条部]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]")
+
 # Inside joined vertical text: a run of doubled chunks (table column headers in bold).
 DOUBLED_CHUNK = re.compile(r"(\S{2,8}?)\1")
 

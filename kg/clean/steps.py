@@ -137,16 +137,11 @@ def join_vertical(d: Draft) -> Draft:
             # delete every line break and page mark / padding between the characters
             for a, b in zip(run, run[1:]):
                 edits.append((a.start(1) + len(a.group(1)), b.start(1), ""))
-            joined_start = run[0].start(1)
             joined = "".join(m.group(1) for m in run)
-            # map positions of `joined` back to text positions for undoubling deletions
-            pos = []
-            for m in run:
-                pos.extend(range(m.start(1), m.start(1) + len(m.group(1))))
+            pos = [p for m in run for p in range(m.start(1), m.end(1))]  # joined index → text index
             for a, b in _doubled_runs(joined, min_chunks=3):
-                # delete each second copy; spans in joined coordinates
+                # delete each second copy (a span of `joined`, hence possibly across deleted breaks)
                 edits.extend((pos[x], pos[y - 1] + 1, "") for x, y in _second_copies(joined, a, b))
-            del joined_start
         i = j + 1
     edits.sort(key=lambda e: (e[0], e[1]))
     return d.rewrite(_dedupe(edits))
@@ -243,7 +238,7 @@ def undouble(d: Draft) -> Draft:
         out_len = sum(n for _, n in chunks)
         if not chunks or (out_len < 3 and len(chunks) < 2):
             continue
-        if len(chunks) == 1 and end < len(joined) and not _HEADING_NUMBER.match(line):
+        if len(chunks) == 1 and end < len(line) and not P.HEADING_NUMBER.match(line):
             continue  # one repeated phrase inside running text is the author's, not bold print
         for x, n in chunks:
             edits.append((pos[x + n], pos[x + 2 * n - 1] + 1, ""))
@@ -261,17 +256,14 @@ def undouble(d: Draft) -> Draft:
     return d.rewrite(_dedupe(edits))
 
 
-_HEADING_NUMBER = re.compile(r"第[一二三四五六七八九十百\d]+[章节条部]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]")
-
-
 def _maybe_doubled(line: str) -> bool:
     return P.DOUBLED_START.match(line) is not None or _crosses(line)
 
 
 def _crosses(line: str) -> bool:
     # a heading whose second copy begins at the end of the line: "第三节 …体系第三节"
-    m = re.match(r"(第[一二三四五六七八九十百]+[章节条]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)", line)
-    return bool(m) and line.find(m.group(1), len(m.group(1))) > 0
+    m = P.HEADING_NUMBER.match(line)
+    return bool(m) and line.find(m.group(), m.end()) > 0
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:

@@ -486,6 +486,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if len(text.encode("utf-8")) > srv.max_request:
             return self._error(413, f"query of {len(text.encode('utf-8'))} bytes refused; "
                                     f"the limit is {srv.max_request}")
+        if params.get("default-graph-uri") or params.get("named-graph-uri"):
+            return self._error(400, "default-graph-uri / named-graph-uri not supported: the dataset is "
+                                    "fixed, and the endpoint never loads other graphs")
         requested = next((params[k][0] for k in ("format", "output", "results") if params.get(k)), None)
         try:
             kind, payload, truncated = srv.pool.run(text, srv.query_timeout, srv.max_rows)

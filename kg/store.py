@@ -157,7 +157,30 @@ def open_store(persist_dir, source=None, read_only: bool = False):
             del store
     elif not persist_dir.exists():
         raise GraphNotBuiltError(f"{persist_dir}: no store there")
-    return ox.Store.read_only(str(persist_dir)) if read_only else ox.Store(str(persist_dir))
+    return _open_disk_store(persist_dir, read_only)
+
+
+def _open_disk_store(persist_dir: Path, read_only: bool):
+    """Open the RocksDB-backed store; a graph of it dropped but not yet collected (rdflib's
+    Dataset holds reference cycles) still holds the lock, so collect garbage once and retry."""
+    import gc
+
+    import pyoxigraph as ox
+
+    def once():
+        return ox.Store.read_only(str(persist_dir)) if read_only else ox.Store(str(persist_dir))
+
+    try:
+        return once()
+    except OSError as err:
+        if "lock" not in str(err).lower():
+            raise
+        gc.collect()
+        try:
+            return once()
+        except OSError as err2:
+            raise InputError(persist_dir, f"store is in use by another process ({err2}); "
+                                          "close it or open it read-only") from err2
 
 
 def _wrap(store) -> rdflib.Dataset:

@@ -194,6 +194,13 @@ def test_serve_remote_access_refused(server, query, needle):
     assert err.value.code == 403 and needle in err.value.read().decode()
 
 
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_serve_protocol_dataset_params_refused(server, param):
+    url = server.url + "?" + urllib.parse.urlencode({"query": ASK_TRUE, param: "http://example.org/g.ttl"})
+    status, _, body = _http(url)
+    assert status == 400 and param in body
+
+
 def test_serve_malformed_query_is_400_with_position(server):
     sw = _client(server, "SELECT ?x WHERE {\n  ?x ?p }", JSON)
     with pytest.raises(QueryBadFormed) as err:

@@ -83,9 +83,15 @@ def department_identity(surface: str, where: Place = Place()) -> tuple[str, str]
     if pre and pre != s and _standalone().fullmatch(pre):
         return (pre, _canonical_body(s[len(pre):]))
     body = s[len(pre):] if pre and len(pre) < len(s) else s
-    level = pre
-    if pre.startswith("中共"):
-        level = pre[2:] or "中共"
+    level = (pre[2:] or "中共") if pre.startswith("中共") else pre
+    while True:  # 山西省晋城市泽州县发改局: the innermost place is the level
+        inner = lexicon.official_places(body[:10])
+        if not inner or inner[0][0] != 0 or inner[0][1] >= len(body):
+            break
+        level, body = body[: inner[0][1]], body[inner[0][1]:]
+    inner = lexicon.official_places(level)
+    if len(level) > 3 and inner and inner[-1][1] == len(level) and inner[-1][0] > 0:
+        level = level[inner[-1][0]:]  # 山西省晋城市 → 晋城市
     if level == "市":
         level = where.city or "市"
     elif level == "省":

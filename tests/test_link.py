@@ -153,3 +153,13 @@ def test_link_policy_title_joins_its_number():
 
 def test_link_linker_context_names_another_city(linker):
     assert linker.resolve("市发改委", "Department", context="长治市的市发改委") is None
+
+
+@pytest.mark.parametrize("a, b", [
+    ("山西省晋城市泽州县发改局", "泽州县发展和改革局"),
+    ("晋城市城区人民政府", "城区人民政府"),
+    ("工信部", "工业和信息化部"),
+    ("市政府办公室", "晋城市人民政府办公室"),
+])
+def test_link_department_identity_normalises_places_and_bodies(a, b):
+    assert department_identity(a, JINCHENG) == department_identity(b, JINCHENG)

@@ -221,3 +221,16 @@ def test_nlp_places_towns_and_villages_after_their_county(text, expected):
 ])
 def test_nlp_orgs_run_boundaries(text, label, expected):
     assert labelled(text, label) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("依托太原理工大学，联合潞安化工集团有限公司、晋中学院开展合作",
+     [("太原理工大学", "Institution"), ("潞安化工集团有限公司", "Enterprise"), ("晋中学院", "Institution")]),
+    ("支持华阳新材料科技集团有限公司（以下简称华阳集团）", [("华阳新材料科技集团有限公司", "Enterprise"),
+                                             ("华阳集团", "Enterprise")]),
+    ("由长治市上党区人民政府、山西省晋城市泽州县发展和改革局负责",
+     [("长治市上党区人民政府", "Department"), ("山西省晋城市泽州县发展和改革局", "Department")]),
+])
+def test_nlp_orgs_invented_names(text, expected):
+    got = [(text[h.start:h.end], h.label) for h in find_orgs(text, "1404")]
+    assert got == expected

@@ -95,7 +95,25 @@ class OrgHit:
 
 @lru_cache(maxsize=1)
 def _suffix_regex() -> re.Pattern:
-    return re.compile(lexicon.trie_regex(lexicon.org_suffixes()))
+    """Every suffix occurrence, overlapping ones too (晋中学院: 中学 and 学院)."""
+    return re.compile("(?=(" + lexicon.trie_regex(lexicon.org_suffixes()) + "))")
+
+
+def _suffix_spans(text: str) -> list[tuple[int, int]]:
+    """Suffix occurrences that end names: a suffix inside a longer one is dropped (政府 in
+    人民政府), and of two that overlap the later one wins (晋中|学院, not 晋|中学|院)."""
+    out: list[tuple[int, int]] = []
+    for m in _suffix_regex().finditer(text):
+        a, b = m.span(1)
+        if _is_blocked(text, a, b):
+            continue
+        if out and b <= out[-1][1]:
+            continue
+        if out and a < out[-1][1]:
+            out[-1] = (a, b)
+        else:
+            out.append((a, b))
+    return out
 
 
 @lru_cache(maxsize=2)
@@ -234,6 +252,11 @@ def _prefixes_at(text: str, p: int, city: str = "") -> list[str]:
             ds = lexicon.division_index().get(name[:k], ())
             if any(d.name == name[:k] or d.level != "county" or d.city == city for d in ds):
                 found.append(name[:k])
+                # 长治市上党区人民政府, 山西省晋城市…: a place inside the place before it
+                inner = lexicon.official_places(text[p + k:p + k + 10])
+                if inner and inner[0][0] == 0:
+                    found.append(name[:k] + text[p + k:p + k + inner[0][1]])
+                break
     m = _prefix_regex().match(text, p)
     if m:
         word = m.group()
@@ -348,11 +371,8 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
     suffixes = lexicon.org_suffixes()
     anchors = []
     ent_inst = []
-    for m in _suffix_regex().finditer(text):
-        a, b = m.span()
-        if _is_blocked(text, a, b):
-            continue
-        typ, role = suffixes[m.group()]
+    for a, b in _suffix_spans(text):
+        typ, role = suffixes[text[a:b]]
         if typ == "Department":
             anchors.append((a, b))
         else:
@@ -379,6 +399,11 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
         if start < 0:
             continue
         body = text[start:a]
+        if typ == "Enterprise":  # ，联合潞安化工集团有限公司: a soft verb opening the run is not the name
+            k = _boundary_starts_at(text, start)
+            if k and start + k < a and (start == 0 or not _in_name(text, start - 1) or _boundary_ends_at(text, start)):
+                start += k
+                body = text[start:a]
         body = _NUMBER_LEAD.sub("", body)
         if len(body) < 2 and not _level_only(body, text[a:b]):
             continue  # 进学校, 平医院: a fragment

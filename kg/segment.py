@@ -514,6 +514,7 @@ class _Builder:
         mode = "body"
         box: list | None = None
         box_title = ""
+        pre_box: list[Line] = []  # box lines printed before the box title
         while i < n:
             ln = lines[i]
             t = ln.text
@@ -526,7 +527,8 @@ class _Builder:
                 i += 1
                 continue
             if BOX.match(t) and mode == "body":
-                box, box_title, self.box_head = [], t, [ln]
+                box, box_title, self.box_head = pre_box, t, [ln]
+                pre_box = []
                 # a wrapped box title: the next line is short and ends no sentence
                 nx = lines[i + 1] if i + 1 < n else None
                 if nx is not None and not nx.page and nx.width <= 0.75 * W and len(nx.text) >= 4 and not _ends_sentence(nx.text) \
@@ -567,6 +569,11 @@ class _Builder:
                     continue
             # flattened table: a run of short cells
             run = self._table_run(i)
+            if run and mode == "body" and self.para and not self.prev_ended:
+                j = self._box_title_ahead(i)
+                if j:  # the table opens a box whose title comes later on this page
+                    pre_box, i = lines[i:j], j
+                    continue
             if run and mode == "body":
                 self._float(self._make("table", _joined([(x.start, x.end) for x in lines[i:i + run]])))
                 i += run
@@ -593,6 +600,19 @@ class _Builder:
             self._close_box(box, box_title)
         self.flush()
         _merge_boxes(self.blocks)
+
+    def _box_title_ahead(self, i) -> int:
+        """Index of a box title further down the page of line i (0 if none).
+
+        Some layouts print a box's first lines (a table header, a few items) before its title,
+        inside the paragraph the box interrupts.
+        """
+        for j in range(i + 1, len(self.lines)):
+            if self.lines[j].page or _heading_of(self.lines[j].text):
+                return 0
+            if BOX.match(self.lines[j].text):
+                return j
+        return 0
 
     def _close_box(self, box_lines, title):
         spans = _joined_paras(box_lines, self._box_width(box_lines))

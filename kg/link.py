@@ -162,13 +162,14 @@ def is_abbreviation(short: str, long_: str) -> bool:
     if fam < 0 or fam != _family(long_):
         return False
     suffix = next(s for s in _FAMILIES[fam] if short.endswith(s))
-    head = short[: -len(suffix)]
-    long_head = long_[: -len(next(s for s in _FAMILIES[fam] if long_.endswith(s)))]
+    long_suffix = next(s for s in _FAMILIES[fam] if long_.endswith(s))
+    head, long_head = short[: -len(suffix)], long_[: -len(long_suffix)]
     if not head or not _subsequence(head, long_head):
         return False
-    if fam == 0 or fam == 1:  # groups and companies: a leading part names the parent
-        return not long_head.startswith(head)
-    return len(long_head) - len(head) <= 2  # 市传染病医院 = 市传染病专科医院, not 省重点实验室 = 省IVD…重点实验室
+    if _FAMILIES[fam][0] in ("医院", "中心") and suffix == long_suffix:
+        return len(long_head) - len(head) <= 2  # 市传染病医院 = 市传染病专科医院
+    # elsewhere a leading part names another body: 晋能控股集团 (the parent), 山西大学 ≠ 山西科技大学
+    return not long_head.startswith(head) and (fam <= 1 or suffix == long_suffix)
 
 
 # ---------------------------------------------------------------- link

@@ -163,3 +163,13 @@ def test_link_linker_context_names_another_city(linker):
 ])
 def test_link_department_identity_normalises_places_and_bodies(a, b):
     assert department_identity(a, JINCHENG) == department_identity(b, JINCHENG)
+
+
+@pytest.mark.parametrize("short, long_, expected", [
+    ("市传染病医院", "市传染病专科医院", True),
+    ("山西大学", "山西科技学院", False),
+    ("山西大学", "山西科技大学", False),
+    ("省重点实验室", "山西省IVD核心原料重点实验室", False),
+])
+def test_link_institution_abbreviations_are_narrow(short, long_, expected):
+    assert is_abbreviation(short, long_) is expected

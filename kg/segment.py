@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Block, Cleaned, Document, Section
 
@@ -326,6 +327,7 @@ def _iso_date(t: str) -> str:
 
 # --- document bounds --------------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def _heading_of(text: str):
     for scheme, rank, rx in SCHEMES:
         m = rx.match(text)
@@ -396,7 +398,7 @@ def _ends_para_text(text: str, heading: bool = True) -> bool:
         return True
     # a closing bracket ends a paragraph when it closes a responsibility clause (possibly opened on an
     # earlier line), not when it closes an aside such as （2021年版）
-    return bool(RESPONSIBILITY_TAIL.search(text))
+    return text.endswith(("〕", "）", ")")) and bool(RESPONSIBILITY_TAIL.search(text))
 
 
 # --- running titles ---------------------------------------------------------------------------

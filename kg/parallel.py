@@ -26,7 +26,10 @@ from .model import Document, Mention, Source
 
 Result = tuple[list[Document], list[Mention]]
 CONNECT_TIMEOUT = "10s"  # to reach a Dask scheduler
-CHUNKS_PER_WORKER = 2  # chunks per worker in the few-sources plan: evens out uneven documents
+CHUNKS_PER_WORKER = 2
+# Below this much text per worker, processes cost more than they save: a worker's start-up
+# (spaCy import, pipeline and recogniser tables) is ~1.5 s, the serial loop's rate ~200k chars/s.
+MIN_CHARS_PER_WORKER = 400_000  # chunks per worker in the few-sources plan: evens out uneven documents
 
 
 class ParallelError(KGError):
@@ -212,11 +215,13 @@ def _run(pool, sources: list[Source], documents_fn, mentions_fn) -> list[Result]
 
 
 def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=None, *,
-                documents_fn=None, mentions_fn=None) -> list[Result]:
+                documents_fn=None, mentions_fn=None, min_chars_per_worker: int | None = None) -> list[Result]:
     """(documents, mentions) per source, in order; the same whatever the workers or the cache.
 
-    `workers` > 1 runs local processes; `scheduler` (address or distributed.Client) runs on
-    Dask instead. `cache` (kg.cache.Cache) skips sources already built by this pipeline
+    `workers` > 1 runs local processes, but no more than one per `min_chars_per_worker`
+    characters still to build (default MIN_CHARS_PER_WORKER): starting a warm worker costs
+    about what the serial loop spends on that much text. `scheduler` (address or
+    distributed.Client) runs on Dask instead, whatever the size. `cache` (kg.cache.Cache) skips sources already built by this pipeline
     version. `documents_fn`/`mentions_fn` default to kg.pipeline.documents_of/mentions_of;
     for processes they must be importable module-level functions.
     """
@@ -228,6 +233,9 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
         todo_sources = [sources[i] for i in todo]
+        min_chars = MIN_CHARS_PER_WORKER if min_chars_per_worker is None else min_chars_per_worker
+        if min_chars > 0:
+            workers = min(workers, sum(len(s.text) for s in todo_sources) // min_chars)
         if scheduler is None and workers <= 1:
             fresh = [_serial(s, documents_fn, mentions_fn) for s in todo_sources]
         else:

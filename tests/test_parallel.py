@@ -99,7 +99,7 @@ def test_parallel_processes_same_as_serial(n_sources):
     sources = _corpus(n_sources)
     serial = map_sources(sources, documents_fn=toy_documents, mentions_fn=toy_mentions)
     assert sum(len(ms) for _, ms in serial) >= 9 * n_sources
-    parallel = map_sources(sources, workers=2, documents_fn=toy_documents, mentions_fn=toy_mentions)
+    parallel = map_sources(sources, workers=2, documents_fn=toy_documents, mentions_fn=toy_mentions, min_chars_per_worker=0)
     assert _snapshot(parallel) == _snapshot(serial)
     for src, (docs, _) in zip(sources, parallel):
         assert all(d.source is src for d in docs)  # reattached, not a copy per document
@@ -120,14 +120,15 @@ def test_parallel_real_pipeline_same_everywhere(dask_client):
     sources = _gazette_slices(3)
     serial = map_sources(sources)
     assert sum(len(docs) for docs, _ in serial) >= 3 and sum(len(ms) for _, ms in serial) > 100
-    assert _snapshot(map_sources(sources, workers=2)) == _snapshot(serial)
+    assert _snapshot(map_sources(sources, workers=2, min_chars_per_worker=0)) == _snapshot(serial)
     assert _snapshot(map_sources(sources, scheduler=dask_client)) == _snapshot(serial)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_parallel_worker_error_reaches_caller(workers):
     with pytest.raises(InputError, match="toy pipeline refuses BROKEN"):
-        map_sources(_corpus(5, broken=True), workers=workers, documents_fn=toy_documents, mentions_fn=toy_mentions)
+        map_sources(_corpus(5, broken=True), workers=workers, documents_fn=toy_documents, mentions_fn=toy_mentions,
+                    min_chars_per_worker=0)
 
 
 def test_parallel_unreachable_scheduler(monkeypatch):
@@ -137,6 +138,38 @@ def test_parallel_unreachable_scheduler(monkeypatch):
         port = s.getsockname()[1]
     with pytest.raises(ParallelError, match=f"cannot reach the Dask scheduler tcp://127.0.0.1:{port}"):
         map_sources(_corpus(1), scheduler=f"tcp://127.0.0.1:{port}", documents_fn=toy_documents, mentions_fn=toy_mentions)
+
+
+class _CountingPool:
+    instances: list = []
+
+    def __init__(self, workers, *args):
+        self.n = workers
+        _CountingPool.instances.append(workers)
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        f.set_result(fn(*args))
+        return f
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("chars_per_source, n_sources, workers, expected", [
+    (1000, 1, 2, []),  # small: serial, no pool at all
+    (1000, 3, 4, [3]),  # one worker per 1,000 characters
+    (5000, 2, 2, [2]),
+])
+def test_parallel_small_corpus_runs_fewer_workers(monkeypatch, chars_per_source, n_sources, workers, expected):
+    monkeypatch.setattr("kg.parallel._LocalPool", _CountingPool)
+    _CountingPool.instances = []
+    sources = [read_bytes(f"{k}.txt", (f"# 文件{k}\n" + "晋城市财政局负责。\n" * (chars_per_source // 10)).encode()) for k in range(n_sources)]
+    result = map_sources(sources, workers=workers, documents_fn=toy_documents, mentions_fn=toy_mentions, min_chars_per_worker=1000)
+    assert _CountingPool.instances == expected
+    assert _snapshot(result) == _snapshot(map_sources(sources, documents_fn=toy_documents, mentions_fn=toy_mentions))
 
 
 @pytest.mark.parametrize("sizes, parts, expected", [

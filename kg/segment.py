@@ -372,7 +372,13 @@ def _starts(lines: list[Line], notices: list[Notice], dropped: list[bool]) -> li
         while start is not None and start - 1 >= lower and not dropped[start - 1] and RESTART.match(lines[start - 1].text):
             start -= 1
         if start is None:
-            start = lower if before is not None else (after if after is not None else n.last + 1)
+            # no page or numbering evidence before the notice. Text before the first notice is that
+            # document's (its notice was dropped into its first page); text before a later notice
+            # is the previous document's: the notice heads its own document, as most layouts print it
+            if before is not None and (k == 0 or not _closed(lines, before, dropped)):
+                start = lower
+            else:
+                start = after if after is not None else n.last + 1
         starts.append(start)
     return starts
 
@@ -921,6 +927,7 @@ def segment(cleaned: Cleaned) -> list[Document]:
     for n in notices:
         for j in range(n.first, n.last + 1):
             dropped[j] = True
+    in_notice = list(dropped)
     titles = [t for n in notices for t in (n.title, n.notice_title)]
     issuers = {i for n in notices for i in n.issuers}
     _drop_running_titles(lines, dropped, titles, issuers)
@@ -962,7 +969,9 @@ def segment(cleaned: Cleaned) -> list[Document]:
             doc_id = f"{doc_id}-{seen[doc_id]}"
         else:
             seen[doc_id] = 1
-        spanned = lines[a:b] + notice_lines
+        # the document's extent: its own lines (furniture and running titles included), its notice,
+        # but not the notice of the next document printed before that document's body
+        spanned = [lines[j] for j in range(a, b) if not in_notice[j]] + notice_lines
         offs = [cleaned.origin[x.start] for x in spanned]
         ends = [cleaned.origin[x.end - 1] + 1 for x in spanned]
         docs.append(Document(

@@ -364,6 +364,88 @@ def test_segment_website_run_in_and_clauses():
     assert [b.kind for b in doc.blocks][:2] == ["notice", "para"]
 
 
+# another city's gazette (invented): each notice printed first, then its document; lines wrapped
+OTHER_GAZETTE = """\
+长治市人民政府
+
+关于印发长治市促进民营经济发展若干措施的通知
+
+长政发〔2023〕5号
+
+各县（区）人民政府，市直各有关单位：
+
+现将《长治市促进民营经济发展若干措施》印发给你们，
+
+请认真贯彻执行。
+
+长治市人民政府
+
+2023年2月10日
+
+（此件公开发布）
+
+长治市促进民营经济发展若干措施
+
+为进一步优化民营经济发展环境，激发市场主体活
+
+力，结合我市实际，制定以下措施。
+
+一、优化营商环境
+
+（一）深化“放管服”改革。全面推行证明事项告知承
+
+诺制。（市行政审批局牵头，市直各部门按职责分工
+
+负责）
+
+二、加大金融支持
+
+（二）拓宽融资渠道。支持民营企业发行债券。〔责
+
+任单位：市金融办、人行长治中心支行〕
+
+长治市人民政府办公室
+
+关于印发长治市农业产业化发展行动方案的通知
+
+长政办发〔2023〕8号
+
+各县（区）人民政府，市人民政府各委、办、局：
+
+《长治市农业产业化发展行动方案》已经市人民政府同
+
+意，现印发给你们，请认真贯彻落实。
+
+长治市人民政府办公室
+
+2023年3月1日
+
+（此件公开发布）
+
+长治市农业产业化发展行动方案
+
+为加快农业产业化发展，制定本方案。
+
+一、发展目标
+
+到2025年，全市农业产业化龙头企业达到200家。
+"""
+
+
+def test_segment_notices_heading_their_documents():
+    docs = docs_of(OTHER_GAZETTE)
+    assert [(d.id, d.issuers, d.date, d.title) for d in docs] == [
+        ("长政发-2023-5", ("长治市人民政府",), "2023-02-10", "长治市促进民营经济发展若干措施"),
+        ("长政办发-2023-8", ("长治市人民政府办公室",), "2023-03-01", "长治市农业产业化发展行动方案"),
+    ]
+    first, second = docs
+    assert [b.kind for b in first.blocks] == ["notice", "para", "heading", "heading", "para", "heading", "heading", "para"]
+    assert first.blocks[4].text == "全面推行证明事项告知承诺制。（市行政审批局牵头，市直各部门按职责分工负责）"
+    assert first.blocks[7].text == "支持民营企业发行债券。〔责任单位：市金融办、人行长治中心支行〕"
+    assert (first.start_line, first.end_line, second.start_line, second.end_line) == (1, 37, 39, 63)
+    assert second.blocks[1].text == "为加快农业产业化发展，制定本方案。"
+
+
 def test_segment_corpus_is_one_call_per_file():
     docs = docs_of(WEB_NOTICE, "a.txt") + docs_of(WEB_PLAIN, "b.txt")
     assert [d.source.name for d in docs] == ["a.txt", "b.txt"]

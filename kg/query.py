@@ -185,6 +185,60 @@ def _parse_cached(text: str, label: str):
         raise QueryError(f"{label}: {err}") from None
 
 
+def grammar_nodes(node):
+    """Every CompValue (named grammar node) in an rdflib SPARQL parse tree."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, CompValue):
+            yield n
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
+            stack.extend(list(n))
+
+
+def _iri_of(term, prologue) -> str:
+    """An IRI of the parse tree as text, prefixed names and relative IRIs resolved."""
+    from urllib.parse import urljoin
+
+    base, prefixes = "", {}
+    for decl in prologue:
+        if getattr(decl, "name", "") == "Base":
+            base = str(decl["iri"])
+        elif getattr(decl, "name", "") == "PrefixDecl":
+            prefixes[decl.get("prefix") or ""] = str(decl["iri"])
+    if getattr(term, "name", "") == "pname":
+        d = dict(term)
+        return prefixes.get(d.get("prefix") or "", f"{d.get('prefix', '')}:") + (d.get("localname") or "")
+    return urljoin(base, str(term)) if base else str(term)
+
+
+def remote_access(tree, graph_names=()) -> str | None:
+    """Why a parsed query would reach beyond the local graph, or None. `graph_names`: the
+    dataset's named graphs, or a function giving them (called only if the query has a FROM).
+
+    SERVICE always does; FROM / FROM NAMED do unless they name a graph of the dataset
+    (rdflib fetches a FROM <url> it does not hold, over the network or from a file).
+    """
+    prologue = tree[0] if len(tree) > 1 else ()
+    for comp in grammar_nodes(tree):
+        if comp.name == "ServiceGraphPattern":
+            target = dict(comp).get("term")
+            where = "a variable" if target is None or type(target).__name__ == "Variable" else \
+                f"<{_iri_of(target, prologue)}>"
+            return f"SERVICE {where}: kg queries only its own graph, never other services"
+        if comp.name == "DatasetClause":
+            d = dict(comp)  # CompValue.get echoes the key for missing keys
+            iri = _iri_of(d.get("default") or d.get("named"), prologue)
+            names = graph_names() if callable(graph_names) else graph_names
+            if iri not in {str(g) for g in names}:
+                kind = "FROM NAMED" if "named" in d else "FROM"
+                return f"{kind} <{iri}>: not a graph of this dataset; kg never loads remote data or files"
+    return None
+
+
 def _looks_like_update(text: str) -> bool:
     words = {m["word"].upper() for m in _TOKEN_RE.finditer(text) if m["word"]}
     return bool(words & _UPDATE_WORDS)
@@ -289,7 +343,10 @@ def run(graph, name_or_text: str, params: dict | None = None, directory=None) ->
             raise QueryError(f"{nq.name}: {' and '.join(parts)} (parameters — {usage})")
     elif params and nq.path:
         raise QueryError(f"{nq.name} takes no parameters; got {', '.join(sorted(params))}")
-    check_syntax(nq.text, nq.name)
+    tree = check_syntax(nq.text, nq.name)
+    reason = remote_access(tree, lambda: graph_names(graph))
+    if reason:
+        raise QueryError(f"{nq.name}: {reason}")
     text = inject_values(nq.text, params)
     try:
         res = graph.query(text)
@@ -298,6 +355,14 @@ def run(graph, name_or_text: str, params: dict | None = None, directory=None) ->
     except Exception as err:  # engine errors (type errors, oxigraph evaluation errors)
         raise QueryError(f"{nq.name}: {type(err).__name__}: {err}") from err
     return _result(res)
+
+
+def graph_names(graph) -> list:
+    """Names of the named graphs a query may pick with FROM (none for a plain Graph)."""
+    listing = getattr(graph, "graphs", None) or getattr(graph, "contexts", None)  # Dataset | ConjunctiveGraph
+    if listing is None:
+        return []
+    return [c.identifier for c in listing() if isinstance(c.identifier, URIRef)]
 
 
 def _result(res) -> Result:

@@ -76,41 +76,22 @@ class Refused(Exception):
 
 # --- the worker process ----------------------------------------------------------------------
 
-def _walk(node):
-    """Every CompValue in an rdflib SPARQL parse tree."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, CompValue):
-            yield n
-            stack.extend(n.values())
-        elif isinstance(n, (list, tuple)) or type(n).__name__ == "ParseResults":
-            stack.extend(list(n))
-
-
 def vet(text: str, graph_names=frozenset()) -> str:
     """The query form (SELECT | ASK | CONSTRUCT | DESCRIBE) of a query the endpoint may run;
     raises Refused for updates, SERVICE, FROM of foreign graphs, and syntax errors."""
     from .errors import QueryError
-    from .query import check_syntax
+    from .query import check_syntax, grammar_nodes, remote_access
 
     try:
         tree = check_syntax(text, "query")
     except QueryError as err:
         status = 403 if "updates are not allowed" in str(err) else 400
         raise Refused(status, str(err)) from None
+    reason = remote_access(tree, graph_names)
+    if reason:
+        raise Refused(403, reason)
     form = "SELECT"
-    for comp in _walk(tree):
-        if comp.name == "ServiceGraphPattern":
-            raise Refused(403, f"SERVICE {comp.get('term').n3()} refused: this endpoint never queries "
-                               "other services")
-        if comp.name == "DatasetClause":
-            iri = dict(comp).get("default") or dict(comp).get("named")  # CompValue.get echoes missing keys
-            if iri not in graph_names:
-                raise Refused(403, f"FROM {iri.n3()} refused: not a graph of this dataset "
-                                   "(the endpoint never loads remote data or files)")
+    for comp in grammar_nodes(tree):
         if comp.name in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery"):
             form = comp.name[:-5].upper()
     return form
@@ -149,10 +130,11 @@ def _execute(graph, graph_names, text: str, max_rows: int):
 
 def _worker_main(conn, graph_path, engine, persist_dir):
     """Load the graph once, then answer (query, max_rows) requests until the pipe closes."""
+    from .query import graph_names
+
     try:
         graph = _load_for_worker(graph_path, engine, persist_dir)
-        graph_names = frozenset(c.identifier for c in graph.contexts()) if hasattr(graph, "contexts") else frozenset()
-        graph_names = frozenset(n for n in graph_names if isinstance(n, URIRef))
+        names = frozenset(graph_names(graph))
     except Exception as err:  # report any load failure to the parent, which raises it
         conn.send(("error", 500, f"cannot load {graph_path}: {err}"))
         return
@@ -163,7 +145,7 @@ def _worker_main(conn, graph_path, engine, persist_dir):
         except (EOFError, OSError):
             return
         try:
-            reply = _execute(graph, graph_names, text, max_rows)
+            reply = _execute(graph, names, text, max_rows)
         except Refused as err:
             reply = ("error", err.status, str(err))
         except Exception as err:  # evaluation errors become a 400 with the engine's message
@@ -451,7 +433,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
         try:
             length = int(length)
         except ValueError:
-            return self._error(400, f"Content-Length {length!r}: not a number")
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            return self._error(400, f"Content-Length {self.headers.get('Content-Length')!r}: "
+                                    "not a byte count")
         if length > self.server.max_request:
             self.close_connection = True
             return self._error(413, f"request of {length} bytes refused; the limit is {self.server.max_request}")

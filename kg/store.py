@@ -97,7 +97,7 @@ def _parse_into_rdflib(path: Path) -> rdflib.Graph:
         if quads:
             for q in ox.parse(path=str(path), format=fmt):
                 name = q.graph_name
-                ctx = graph.default_context if isinstance(name, ox.DefaultGraph) else \
+                ctx = graph.default_graph if isinstance(name, ox.DefaultGraph) else \
                     graph.graph(from_ox(name))
                 ctx.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
         else:

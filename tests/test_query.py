@@ -180,6 +180,29 @@ def test_query_errors_name_the_bad_value(mini, call, needle):
         call(mini)
 
 
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize("query,needle", [
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE <http://127.0.0.1:9/>"),
+    ("PREFIX x: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE x: { ?s ?p ?o } }", "SERVICE <http://127.0.0.1:9/>"),
+    ("SELECT * WHERE { SERVICE ?where { ?s ?p ?o } }", "SERVICE a variable"),
+    ("SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }", "FROM <http://127.0.0.1:9/g.ttl>"),
+    ("BASE <file:///etc/> SELECT * FROM NAMED <passwd> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED <file:///etc/passwd>"),
+])
+def test_query_never_reaches_beyond_the_graph(engine, query, needle):
+    with pytest.raises(QueryError, match=re.escape(needle)):
+        run(load_graph(MINI, engine=engine), query)
+
+
+def test_query_from_a_graph_of_the_dataset_is_allowed(tmp_path):
+    trig = tmp_path / "g.trig"
+    trig.write_text("<http://x/g1> { <http://x/a> <http://x/p> 1 } <http://x/g2> { <http://x/b> <http://x/p> 2 }")
+    for engine in ("rdflib", "oxigraph"):
+        g = load_graph(trig, engine=engine)
+        res = run(g, "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = <http://x/g2>) }")
+        assert res.rows == [("http://x/b",)]
+        assert run(g, "SELECT ?s FROM NAMED <http://x/g1> WHERE { GRAPH ?g { ?s ?p ?o } }").rows == [("http://x/a",)]
+
+
 def test_query_cli_malformed_query_exits_without_traceback(capsys):
     code = main(["query", "--graph", str(MINI), "--sparql", "SELECT ?x WHERE { ?x ?p"])
     err = capsys.readouterr().err

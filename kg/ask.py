@@ -128,7 +128,7 @@ _LEAD_IN_RE = re.compile(r"^(?:请问|请告诉我|我想知道|想问一下|问
 _TRAIL_RE = re.compile(r"[\s？?！!。.，,：:；;]+$")
 # spaces between Chinese characters carry no meaning (市市场监管局 牵头 哪些 项目)
 _CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
-# slot clean-up: quotes around a name, a trailing 的 / 在, English articles
+# slot clean-up: quotes around a name, a trailing 的, English articles
 _SLOT_STRIP_RE = re.compile(r"^[\s“”\"'「」『』]+|[\s“”\"'「」『』]+$|的$")
 _EN_ARTICLE_RE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
 # a leading city name before 市: 晋城市发展改革委 → 市发展改革委 (labels are often city-relative)

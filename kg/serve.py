@@ -29,6 +29,8 @@ from urllib.parse import parse_qs, urlsplit
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result as RDFResult
 
+from .errors import InputError
+
 MAX_QUERY_BYTES = 64 * 1024
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
@@ -206,7 +208,11 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
         for _ in range(size):
-            self._add(_Worker(*self._args))
+            try:
+                self._add(_Worker(*self._args))
+            except RuntimeError as err:
+                self.close()
+                raise InputError(graph_path, str(err)) from None
         self.triples = next(iter(self._all)).triples if self._all else 0
 
     def _add(self, w: _Worker):

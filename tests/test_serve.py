@@ -304,3 +304,12 @@ def test_serve_gazette_from_persistent_store(gazette_graph_path, tmp_path):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_serve_bad_graph_is_a_clean_error(tmp_path):
+    from kg.errors import InputError
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .")
+    with pytest.raises(InputError, match="not valid"):
+        make_server(bad, "127.0.0.1", 0, engine="oxigraph")

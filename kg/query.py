@@ -321,7 +321,9 @@ def _py(term):
         return None
     if isinstance(term, Literal):
         v = term.toPython()
-        return str(term) if isinstance(v, Literal) else v
+        # numbers, booleans, dates as Python values; everything else (durations, times, …) as written
+        plain = (str, int, float, bool, Decimal, datetime.date)
+        return v if isinstance(v, plain) and not isinstance(v, Literal) else str(term)
     return str(term)
 
 
@@ -443,7 +445,7 @@ def format_json(result: Result) -> str:
         return v.isoformat() if isinstance(v, (datetime.date, datetime.datetime)) else \
             float(v) if isinstance(v, Decimal) else v
     rows = [{c: plain(v) for c, v in zip(result.columns, row)} for row in result.rows]
-    return json.dumps(rows, ensure_ascii=False, indent=1)
+    return json.dumps(rows, ensure_ascii=False, indent=1, default=str)  # durations, times, …: as text
 
 
 FORMATTERS = {"table": format_table, "csv": format_csv, "json": format_json, "tsv": format_tsv}

@@ -276,6 +276,15 @@ def test_query_cli_lists_queries_with_params(capsys):
 
 # --- Python API and stores -------------------------------------------------------------------
 
+def test_query_values_become_python_or_stay_as_written():
+    res = run(Graph(), """SELECT ?n ?d ?day ?dur ?s WHERE {
+        BIND(3 AS ?n) BIND(1.5 AS ?d) BIND("2022-06-01"^^<http://www.w3.org/2001/XMLSchema#date> AS ?day)
+        BIND("P1D"^^<http://www.w3.org/2001/XMLSchema#duration> AS ?dur) BIND("市"@zh AS ?s) }""")
+    n, d, day, dur, text = res.rows[0]
+    assert (n, float(d), day.isoformat(), dur, text) == (3, 1.5, "2022-06-01", "P1D", "市")
+    assert json.loads(format_json(res)) == [{"n": 3, "d": 1.5, "day": "2022-06-01", "dur": "P1D", "s": "市"}]
+
+
 def test_query_kg_facade_rows_and_dataframe():
     kg = KG.load(MINI)
     res = kg.query("measures_led_by", unit="市市场监管局")

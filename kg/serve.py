@@ -379,13 +379,23 @@ def _html_page(body: str) -> str:
 
 
 def form_page(query: str = _EXAMPLE, triples: int = 0) -> bytes:
-    """The page at /: a form that sends a query to /sparql (every value escaped)."""
+    """The page at /: a form that sends a query to /sparql, and the named queries of queries/
+    (`/?example=NAME` puts one in the form). Every value is escaped."""
+    from urllib.parse import quote
+
+    from .query import named_queries
+
     options = "".join(f'<option value="{html.escape(f)}">{html.escape(f)}</option>'
                       for f in ("html", "json", "xml", "csv", "tsv", "turtle", "json-ld"))
+    examples = "".join(
+        f'<li><a href="/?example={quote(nq.name)}">{html.escape(nq.name)}</a> — {html.escape(nq.description)}'
+        + (f" <i>(bind {html.escape(', '.join('?' + p for p in nq.param_names))} with VALUES)</i>"
+           if nq.params else "") + "</li>"
+        for nq in named_queries().values())
     body = (f"<h1>kg SPARQL endpoint</h1><p>{triples} triples, read-only.</p>"
-            f"<form method=\"get\" action=\"/sparql\"><textarea name=\"query\" rows=\"14\">"
+            f"<form method=\"get\" action=\"/sparql\"><textarea name=\"query\" rows=\"16\">"
             f"{html.escape(query)}</textarea><p>format <select name=\"format\">{options}</select> "
-            f"<button type=\"submit\">Run</button></p></form>")
+            f"<button type=\"submit\">Run</button></p></form><h2>Named queries</h2><ul>{examples}</ul>")
     return _html_page(body).encode("utf-8")
 
 
@@ -423,7 +433,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._error(403, "updates are not allowed: this endpoint is read-only")
         if "query" not in params:
             if url.path == "/":
-                return self._send(200, form_page(triples=self.server.pool.triples), "text/html; charset=utf-8")
+                from .query import named_queries
+
+                example = named_queries().get((params.get("example") or [""])[0])
+                text = example.text if example else _EXAMPLE
+                return self._send(200, form_page(text, self.server.pool.triples), "text/html; charset=utf-8")
             return self._error(400, "missing query parameter: GET /sparql?query=…")
         self._answer(params)
 

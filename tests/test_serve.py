@@ -257,6 +257,16 @@ def test_serve_form_page_at_root(server):
     assert "<form" in body and 'name="query"' in body and "&lt;" in body  # the example query is escaped
 
 
+def test_serve_form_page_offers_the_named_queries(server):
+    root = server.url.replace("/sparql", "/")
+    status, _, body = _http(root)
+    assert status == 200 and 'href="/?example=measures_led_by"' in body
+    status, _, body = _http(root + "?example=measures_led_by")
+    assert "kg:ledBy ?lead" in body and "param: unit" in body  # the .rq text, in the textarea
+    status, _, body = _http(root + "?example=%3Cscript%3E")
+    assert status == 200 and "<script>" not in body
+
+
 def test_serve_html_results_escape_values(server):
     q = 'SELECT ?x WHERE { BIND("<script>alert(1)</script>" AS ?x) }'
     status, _, body = _http(server.url + "?" + urllib.parse.urlencode({"query": q, "format": "html"}))

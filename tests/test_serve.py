@@ -241,6 +241,19 @@ def test_serve_runaway_query_stops_at_timeout_and_server_recovers(server):
     assert server.pool._idle.qsize() == 2
 
 
+def test_serve_answers_while_a_runaway_query_runs(server):
+    deadline = time.monotonic() + 30  # both workers idle again (a previous test may have killed one)
+    while server.pool._idle.qsize() < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    slow = threading.Thread(target=_http, args=(server.url + "?" + urllib.parse.urlencode({"query": RUNAWAY}),))
+    slow.start()
+    time.sleep(0.2)
+    t0 = time.monotonic()
+    assert _client(server, ASK_TRUE, JSON).queryAndConvert()["boolean"] is True
+    assert time.monotonic() - t0 < 1.0 and slow.is_alive()
+    slow.join(server.query_timeout + 2)
+
+
 def test_serve_result_rows_capped(server):
     url = server.url + "?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})
     status, headers, body = _http(url, headers={"Accept": "application/sparql-results+json"})

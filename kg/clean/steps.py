@@ -157,6 +157,7 @@ def parse_doubled(s: str, i: int = 0, limit: int = 40) -> tuple[int, list[tuple[
 
     Returns (end, chunks) where chunks are (start, length) of each FIRST copy; the second copy
     of chunk (a, n) is s[a + n : a + 2n]. end == i when s[i:] does not start with a double.
+    After a space only a chunk with a non-digit may follow ("发展回顾发展回顾 2020年" keeps 2020).
     """
     n = len(s)
     memo: dict[int, tuple[int, list]] = {}
@@ -167,7 +168,7 @@ def parse_doubled(s: str, i: int = 0, limit: int = 40) -> tuple[int, list[tuple[
         result = (k, [])
         if k < n and s[k] in _PASS and k > i:
             end, chunks = best(k + 1)
-            if chunks:
+            if chunks and not s[chunks[0][0]:chunks[0][0] + chunks[0][1]].isdigit():
                 result = (end, chunks)
             memo[k] = result
             return result
@@ -232,14 +233,17 @@ def undouble(d: Draft) -> Draft:
         end, chunks = parse_doubled(joined, 0)
         if end > len(line):
             straddles = any(x < len(line) < x + 2 * n for x, n in chunks)
-            if not straddles and end - len(line) < 4:  # a stray double at the next line's start
+            if not straddles and (end - len(line) < 4 or P.HEADING_NUMBER.match(joined, len(line))):
+                # a stray double at the next line's start, or the next heading: not this run's
                 chunks = [(x, n) for x, n in chunks if x + 2 * n <= len(line)]
                 end = max((x + 2 * n for x, n in chunks), default=0)
         out_len = sum(n for _, n in chunks)
         if not chunks or (out_len < 3 and len(chunks) < 2):
             continue
-        if len(chunks) == 1 and end < len(line) and not P.HEADING_NUMBER.match(line):
-            continue  # one repeated phrase inside running text is the author's, not bold print
+        if not P.HAN.search("".join(joined[x:x + n] for x, n in chunks)):
+            continue  # 2020 / 2020, 8888元: numbers, not bold headings
+        if len(chunks) == 1 and end < len(line) and not P.HEADING_NUMBER.match(line) and line[end] not in _PASS:
+            continue  # one repeated phrase running on into the text is the author's, not bold print
         for x, n in chunks:
             edits.append((pos[x + n], pos[x + 2 * n - 1] + 1, ""))
         last = pos[end - 1] + 1  # text position after the run
@@ -251,9 +255,16 @@ def undouble(d: Draft) -> Draft:
             skip_until = nxt[1]
             line_end = nxt[1]
         if last < line_end:
-            edits.append((last, last, "\n"))  # run-in heading: the body starts a new line
+            # run-in heading: the body starts a new line (spaces after the run would read as a page start)
+            gap = last
+            while gap < line_end and text[gap] in " \u3000":
+                gap += 1
+            edits.append((last, gap, "\n"))
+    if not edits:
+        return d
     edits.sort(key=lambda e: (e[0], e[1]))
-    return d.rewrite(_dedupe(edits))
+    # a footer or header printed in bold is recognisable only now
+    return drop_furniture(d.rewrite(_dedupe(edits)))
 
 
 def _maybe_doubled(line: str) -> bool:

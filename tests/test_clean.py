@@ -98,6 +98,29 @@ def test_clean_leaves_ordinary_repetitions(raw):
     assert d.text == raw and not d.bold
 
 
+# Inputs that once broke undoubling (found by property tests): nothing may be lost or left doubled,
+# and cleaning the cleaned text changes nothing.
+REGRESSIONS = [
+    ("（（一一））发展回顾发展回顾 正文", "（一）发展回顾\n正文"),
+    ("第三节 发展定位第三节 发展定位\n第三节 发展定位第三节 发展定位", "第三节 发展定位\n第三节 发展定位"),
+    ("发展回顾发展回顾 2020年以来", "发展回顾\n2020年以来"),
+    ("大力实施\n8888元奖励", "大力实施\n8888元奖励"),
+    ("2020\n2020\n科技", "2020\n2020\n科技"),
+    ("第 第 3 3 页页\n\n正文。", "\f正文。"),  # a footer printed in bold
+]
+
+
+@pytest.mark.parametrize("raw,expected", REGRESSIONS)
+def test_clean_undouble_regressions_are_idempotent(raw, expected):
+    once = cleaned(raw)
+    assert once == expected
+    assert cleaned(once) == once
+
+
+def test_clean_gazette_is_idempotent(gazette_cleaned):
+    assert cleaned(gazette_cleaned.text) == gazette_cleaned.text
+
+
 GLYPHS = [
     ("为我市力口快融入国家创", "为我市加快融入国家创", "decomposed"),
     ("立体移动车库、王业电梯等低能耗", "立体移动车库、工业电梯等低能耗", "look-alike"),

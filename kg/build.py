@@ -162,7 +162,8 @@ def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path
 def build_command(args) -> int:
     from .cache import Cache
 
-    cache = None if args.no_cache or (args.workers <= 1 and not args.scheduler) else Cache()
+    # Incremental by default: an unchanged input is not cleaned, segmented or tagged again.
+    cache = None if args.no_cache else Cache(Path(args.out) / ".kg-cache")
     options = {"workers": args.workers, "strict": args.strict, "formats": args.formats}
     try:
         corpus = build_corpus(args.inputs, workers=args.workers, scheduler=args.scheduler, cache=cache,

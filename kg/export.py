@@ -37,6 +37,12 @@ def writer(name: str):
     return register
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: a crash never leaves half a file."""
     path = Path(path)
@@ -47,6 +53,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -335,11 +335,18 @@ class Linker:
         self._elsewhere: dict[Place, Linker] = {}
         self.by_name: dict[str, list[Entity]] = defaultdict(list)
         self.by_ident: dict[tuple, list[Entity]] = defaultdict(list)
+        # abbreviation candidates by (first character, name family), both of which
+        # is_abbreviation requires to match: resolve() no longer scans every entity
+        self._abbrev: dict[tuple, list[tuple[Entity, tuple[str, ...]]]] = defaultdict(list)
         for e in self.entities:
             for name in sorted({e.label, *e.aliases}):
                 n = _norm(name)
                 self.by_name[n].append(e)
                 self.by_ident[self._ident(n, e.type)].append(e)
+            names = [_norm(x) for x in (e.label, *sorted(e.aliases))]
+            keys = {(x[:1], _family(x)) for x in names if x}
+            for key in sorted(k for k in keys if k[1] >= 0):
+                self._abbrev[key].append((e, tuple(x for x in names if (x[:1], _family(x)) == key)))
 
     @classmethod
     def from_entities(cls, entities) -> "Linker":
@@ -380,8 +387,10 @@ class Linker:
             if hit:
                 return hit
         if label in (None, "Enterprise", "Institution"):
-            longs = [e for e in self.entities if (label is None or e.type == label)
-                     and any(is_abbreviation(n, _norm(x)) for x in (e.label, *e.aliases))]
+            fam = _family(n)  # is_abbreviation needs a family (集团, 公司, 学院, …) and a shared first character
+            bucket = self._abbrev.get((n[:1], fam), ()) if fam >= 0 else ()
+            longs = [e for e, names in bucket if (label is None or e.type == label)
+                     and any(is_abbreviation(n, x) for x in names)]
             if len(longs) == 1:
                 return longs[0]
         return None

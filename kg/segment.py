@@ -57,11 +57,11 @@ RESTART = re.compile(r"^第[一1](?:章|部分|编|条)")
 # An opening sentence of a document body: 为深入贯彻落实… / 根据《…》 / 按照《…》
 INTRO = re.compile(r"^(?:为了?(?:深入|认真|全面|进一步|贯彻|落实|加快|推动|促进|持续|切实|规范|加强|做好)|根据《|按照《|依据《)")
 # A box (专栏) title line: 专栏1 …, 专栏2：…, 专栏13-1：…, 专栏一 …
-BOX = re.compile(r"^专栏\s*(?:\d{1,2}(?:-\d{1,2})?|[一二三四五六七八九十]{1,3})(?:[：:\s]|$)")
+BOX = re.compile(r"^专栏\s*(?:\d{1,2}(?:-\d{1,2})?|[一二三四五六七八九十]{1,3})(?:[：:\s]|$|(?=\d?[\u4e00-\u9fff“]))")
 # An appendix starts: 附件： / 附件1 / 附件2：…
 APPENDIX = re.compile(r"^附\s*件\s*\d{0,2}\s*(?:[：:]|$|\s)")
 # A figure or table caption: 图1 晋城市…, 表1 晋城市“十四五”…主要目标
-FIGURE = re.compile(r"^[图表]\s*\d{1,2}(?:-\d{1,2})?[\s：:]")
+FIGURE = re.compile(r"^[图表]\s*\d{1,2}(?:-\d{1,2})?(?:[\s：:]|(?=\d{4}|[\u4e00-\u9fff“]))")
 # An unnumbered caption of a map or chart printed inside running text: …空间布局结构规划图
 CAPTION = re.compile(r"^[^，。；：、]{4,40}(?:规划图|示意图|结构图|分布图|布局图|体系图|路线图|导览图|一览表|统计表|情况表)$")
 

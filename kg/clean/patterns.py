@@ -30,6 +30,14 @@ RUNNING_HEADER = re.compile(
     re.M,
 )
 
+# Spaces the extraction puts where the font switches between Han text and Latin letters or digits:
+# "到 2025年", "山西省 IVD核心原料", "总投资 5.5亿元". Spaces between Han characters (第一节 指导思想)
+# or between Latin words stay.
+FONT_SWITCH_SPACE = re.compile(
+    r"(?<=[\u3400-\u9fff\u3001-\u303f\uff01-\uff60“”‘’])[ \u3000]+(?=[A-Za-z0-9])"
+    r"|(?<=[A-Za-z0-9%‰])[ \u3000]+(?=[\u3400-\u9fff\u3001-\u303f\uff01-\uff60“”‘’])"
+)
+
 # Blank lines (the extraction puts one between visual lines) and runs of them.
 BLANK_LINES = re.compile(r"\n(?:[ \u3000]*\n)+")
 

@@ -117,6 +117,11 @@ def drop_blank_lines(d: Draft) -> Draft:
     return d
 
 
+def close_font_gaps(d: Draft) -> Draft:
+    """Drop the space the extraction puts between Han text and Latin letters or digits."""
+    return _sub(d, P.FONT_SWITCH_SPACE, "")
+
+
 def join_vertical(d: Draft) -> Draft:
     """Rotated pages come out one character per line: join such runs into one line.
 
@@ -327,4 +332,4 @@ def repair_glyphs(d: Draft) -> Draft:
     return d
 
 
-STEPS = (normalize_spaces, mark_pages, drop_furniture, drop_blank_lines, join_vertical, undouble, repair_glyphs)
+STEPS = (normalize_spaces, mark_pages, drop_furniture, drop_blank_lines, join_vertical, undouble, close_font_gaps, repair_glyphs)

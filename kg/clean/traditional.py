@@ -26,9 +26,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..model import Repair
+from . import patterns as P
 
 RULE = "t2s"
-WINDOW = 5  # lines either side whose characters vote on a line's script
+WINDOW = 5  # text lines either side whose characters vote on a line's script
+_LINE_END = re.compile("\n")
+# Lines that do not vote: blank, or page furniture (footers, running headers), which cleaning removes.
+_SILENT = re.compile(rf"\s*|(?:{P.FOOTER.pattern})|(?:{P.RUNNING_HEADER.pattern})", re.M)
 
 
 def _table(name: str) -> dict[str, list[str]]:
@@ -76,17 +80,20 @@ def traditional_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of the lines of `text` to convert.
 
     A line is converted when it holds more Traditional-only than Simplified-only characters
-    and either its neighbourhood (WINDOW lines either side) agrees or the line is strongly
+    and either its neighbourhood (WINDOW text lines either side) agrees or the line is strongly
     Traditional on its own (at least 3 such characters, over twice the Simplified ones).
+    Blank lines and page furniture (页, 公报 are Simplified-only) do not vote, so the decision is
+    the same on the cleaned text as on the raw one (cleaning twice converts nothing more).
     """
     trad, simp = script_chars()
     if trad.isdisjoint(text):
         return []
     spans, a = [], 0
-    for m in re.finditer("\n", text):
+    for m in _LINE_END.finditer(text):
         spans.append((a, m.start()))
         a = m.end()
     spans.append((a, len(text)))
+    spans = [(s, e) for s, e in spans if not _SILENT.fullmatch(text, s, e)]
     counts: dict[int, tuple[int, int]] = {}
 
     def count(i: int) -> tuple[int, int]:

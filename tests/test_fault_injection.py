@@ -1,0 +1,184 @@
+"""A build killed while writing (SIGKILL, Ctrl-C, disk full) leaves the previous graph intact.
+
+The victim build runs in a subprocess whose writer is slowed down by a patch (no hook in kg):
+the first write to the chosen output stops halfway, drops a marker file and sleeps; the test
+then kills the process and inspects the folder.
+"""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.cli import main
+
+NOTICE = """晋城市人民政府办公室
+关于印发晋城市食品安全工作方案的通知
+晋市政办〔2022〕15号
+各县（市、区）人民政府，市人民政府各委、办、局：
+现将《晋城市食品安全工作方案》印发给你们，请认真贯彻执行。
+晋城市人民政府办公室
+2022年6月30日
+（此件公开发布）
+晋城市食品安全工作方案
+一、主要任务
+（一）加强食品安全监管。由市市场监督管理局牵头，市公安局、市农业农村局配合，各县（市、区）人民政府负责落实。
+"""
+EXTRA = "（二）推进泽州县、高平市食品产业园建设。市发展改革委牵头。\n"
+
+# The victim: `kg build` whose write of `target` stops halfway (half the bytes in the temp file).
+VICTIM = r"""
+import os, sys, time
+import kg.export as ex
+from kg.cli import main
+target, marker = sys.argv[1], sys.argv[2]
+real_fdopen = ex.os.fdopen
+
+class Slow:
+    def __init__(self, fh, name): self.fh, self.name = fh, name
+    def __enter__(self): return self
+    def __exit__(self, *exc): return self.fh.__exit__(*exc)
+    def __getattr__(self, k): return getattr(self.fh, k)
+    def write(self, data):
+        half = len(data) // 2
+        self.fh.write(data[:half]); self.fh.flush()
+        open(marker, "w").write(self.name)
+        time.sleep(120)
+        return self.fh.write(data[half:])
+
+def fdopen(fd, *a, **k):
+    fh = real_fdopen(fd, *a, **k)
+    name = os.readlink(f"/proc/self/fd/{fd}")
+    return Slow(fh, name) if os.path.basename(name).startswith("." + target + ".") else fh
+
+ex.os.fdopen = fdopen
+sys.exit(main(["build", *sys.argv[3:]]))
+"""
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").exists() or os.name != "posix",
+                                reason="needs POSIX signals and /proc")
+
+
+def _graph_ok(path: Path) -> int:
+    """Number of triples; raises if the file does not parse."""
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
+    return len(list(ox.parse(path.read_bytes(), format=fmt)))
+
+
+def _temps(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp"))
+
+
+def _start_victim(tmp_path, out: Path, target: str, inputs) -> tuple[subprocess.Popen, Path]:
+    marker = tmp_path / f"marker-{target}"
+    marker.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", VICTIM, target, str(marker), *map(str, inputs),
+                             "--out", str(out), "--formats", "ttl,nt"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        if proc.poll() is not None:
+            raise AssertionError(f"victim exited early ({proc.returncode}): {proc.stderr.read()}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError("victim never reached the write")
+        time.sleep(0.05)
+    return proc, marker
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A first, complete build of the notice into tmp_path/out; returns (inputs, out, bytes per file)."""
+    src = tmp_path / "notice.txt"
+    src.write_text(NOTICE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(src), "--out", str(out), "--formats", "ttl,nt"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name.startswith("graph.")}
+    assert set(before) == {"graph.ttl", "graph.trig", "graph.nt"}
+    src.write_text(NOTICE + EXTRA, encoding="utf-8")  # the second build has more to say
+    return [src], out, before
+
+
+@pytest.mark.parametrize("target", ["graph.ttl", "graph.nt"])
+def test_fault_injection_sigkill_mid_write_keeps_previous_graph(tmp_path, built, target):
+    inputs, out, before = built
+    proc, marker = _start_victim(tmp_path, out, target, inputs)
+    assert Path(marker.read_text()).name.startswith(f".{target}.")  # killed inside this file's write
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    # every output is whole: the one being written is the old one; those before it may be new
+    assert (out / target).read_bytes() == before[target]
+    for name in before:
+        assert _graph_ok(out / name) > 50
+    if target == "graph.ttl":  # written first: nothing of the second build reached the folder
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before
+    leftover = _temps(out)
+    assert len(leftover) == 1 and leftover[0].startswith(f".{target}.")  # the half-written temp
+    # readers ignore it (they open graph.ttl by name); the next build removes it and succeeds
+    assert main(["query", "--graph", str(out / "graph.ttl"), "--sparql", "ASK { ?s ?p ?o }"]) == 0
+    assert main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"]) == 0
+    assert _temps(out) == []
+    assert (out / "graph.ttl").read_bytes() != before["graph.ttl"] and _graph_ok(out / "graph.ttl") > 50
+    assert "泽州县" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_fault_injection_ctrl_c_mid_write_cleans_up(tmp_path, built):
+    inputs, out, before = built
+    proc, _ = _start_victim(tmp_path, out, "graph.ttl", inputs)
+    os.kill(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert _temps(out) == []  # atomic_write removed its temp file on the way out
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before
+
+
+def test_fault_injection_second_build_waits_for_the_first(tmp_path, built):
+    """Two builds into one folder take turns (.kg-build.lock): the second starts writing only
+    when the first is gone, then sweeps the first one's temp file."""
+    inputs, out, before = built
+    proc, _ = _start_victim(tmp_path, out, "graph.ttl", inputs)
+    result = {}
+    second = threading.Thread(target=lambda: result.setdefault(
+        "rc", main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"])))
+    second.start()
+    second.join(8)
+    assert second.is_alive()  # blocked on the lock while the victim holds it
+    assert (out / "graph.ttl").read_bytes() == before["graph.ttl"]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    second.join(120)
+    assert result["rc"] == 0 and _temps(out) == []
+    assert "泽州县" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_fault_injection_disk_full_keeps_previous_graph(tmp_path, built, monkeypatch, capsys):
+    inputs, out, before = built
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return self.fh.__exit__(*exc)
+
+        def __getattr__(self, k):
+            return getattr(self.fh, k)
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 3])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("kg.export.os.fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
+    assert main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"]) == 6
+    assert "No space left on device" in capsys.readouterr().err
+    assert _temps(out) == []
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before

@@ -238,7 +238,7 @@ def undouble(d: Draft) -> Draft:
         end, chunks = parse_doubled(joined, 0)
         if end > len(line):
             straddles = any(x < len(line) < x + 2 * n for x, n in chunks)
-            if not straddles and (end - len(line) < 4 or P.HEADING_NUMBER.match(joined, len(line))):
+            if not straddles and (end - len(line) < 4 or _starts_heading(joined[len(line):])):
                 # a stray double at the next line's start, or the next heading: not this run's
                 chunks = [(x, n) for x, n in chunks if x + 2 * n <= len(line)]
                 end = max((x + 2 * n for x, n in chunks), default=0)
@@ -270,6 +270,14 @@ def undouble(d: Draft) -> Draft:
     edits.sort(key=lambda e: (e[0], e[1]))
     # a footer or header printed in bold is recognisable only now
     return drop_furniture(d.rewrite(_dedupe(edits)))
+
+
+def _starts_heading(line: str) -> bool:
+    """The line starts with a heading number, printed plain or bold (（（一一）） → （一）)."""
+    if P.HEADING_NUMBER.match(line):
+        return True
+    _, chunks = parse_doubled(line[:24])
+    return bool(chunks) and P.HEADING_NUMBER.match("".join(line[x:x + n] for x, n in chunks)) is not None
 
 
 def _maybe_doubled(line: str) -> bool:

@@ -70,13 +70,15 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
             raise err
         errors.append(err)
         sources.remove(src)
-    if workers > 1 or scheduler or cache is not None:
-        from .parallel import map_sources
-
-        with _timed(corpus.timings, "map"):
-            mapped = map_sources(sources, workers=workers, scheduler=scheduler, cache=cache)
-    else:
-        mapped = _serial_map(sources, corpus)
+    try:
+        mapped = _map(sources, corpus, workers, scheduler, cache)
+    except KGError:
+        raise
+    except Exception:  # noqa: BLE001 — a defect hit by one file: find it, report it, build the rest
+        sources, mapped, failed = _isolate(sources, corpus, cache)
+        if strict and failed:
+            raise failed[0] from None
+        errors.extend(failed)
     for src, (docs, mentions) in zip(sources, mapped):
         if not docs:
             err = NoDocumentsError(src.path, "no documents found")
@@ -95,6 +97,34 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
         linker = Linker.from_entities(corpus.entities)
         corpus.measures, corpus.relations = relate(corpus.documents, corpus.mentions, corpus.entities, linker)
     return corpus
+
+
+def _map(sources, corpus: Corpus, workers, scheduler, cache):
+    if workers > 1 or scheduler or cache is not None:
+        from .parallel import map_sources
+
+        with _timed(corpus.timings, "map"):
+            return map_sources(sources, workers=workers, scheduler=scheduler, cache=cache)
+    return _serial_map(sources, corpus)
+
+
+def _isolate(sources, corpus: Corpus, cache):
+    """Run each source alone (serially): the ones that fail become InputErrors naming the file
+    and the exception, so one file that trips a defect never stops the others."""
+    kept, mapped, failed = [], [], []
+    for src in sources:
+        try:
+            (result,) = _map([src], corpus, 1, None, cache)
+        except KGError:
+            raise
+        except Exception as err:  # noqa: BLE001 — reported per file, like an unreadable one
+            first = str(err).splitlines()[0][:200] if str(err) else ""
+            failed.append(InputError(src.path, f"could not be processed ({type(err).__name__}: {first}); "
+                                               "skipped — please report this file"))
+            continue
+        kept.append(src)
+        mapped.append(result)
+    return kept, mapped, failed
 
 
 def _unique_document_ids(documents) -> None:

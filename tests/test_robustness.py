@@ -594,3 +594,67 @@ def test_robustness_graph_commands_refuse_folder_and_missing_graph(tmp_path, cap
     assert "is a folder" in capsys.readouterr().err
     assert main([command, "--graph", str(tmp_path / "none.ttl"), *extra]) == 5
     assert "no graph there" in capsys.readouterr().err
+
+
+# --- defects inside a stage: one file never stops the others -------------------------------------
+
+@pytest.mark.parametrize("extra", [[], ["--no-cache"]])
+def test_robustness_file_that_trips_a_defect_is_skipped_with_its_exception(tmp_path, capsys, monkeypatch, extra):
+    import kg.clean
+
+    real_clean = kg.clean.clean
+
+    def fragile(source):
+        if "引爆" in source.text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_clean(source)
+
+    monkeypatch.setattr(kg.clean, "clean", fragile)
+    (tmp_path / "a.txt").write_text(_notice(1), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(_notice(2) + "引爆\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(_notice(3), encoding="utf-8")
+    rc, err, out = _build(tmp_path, capsys, tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt", extra=extra)
+    assert rc == 2
+    assert err == [f"skipped {tmp_path / 'b.txt'}: could not be processed (RecursionError: maximum recursion "
+                   "depth exceeded); skipped — please report this file"]
+    ttl = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "晋市政办〔2022〕1号" in ttl and "晋市政办〔2022〕3号" in ttl and "晋市政办〔2022〕2号" not in ttl
+    rc, err, _ = _build(tmp_path, capsys, tmp_path / "a.txt", tmp_path / "b.txt", extra=[*extra, "--strict"])
+    assert rc == 3 and "b.txt: could not be processed" in err[0]
+
+
+@pytest.mark.xfail(strict=True, reason="kg/clean/steps.py parse_doubled (H1) recurses once per chunk: a line of "
+                                       "~2,000 repeated characters raises RecursionError")
+@pytest.mark.parametrize("text", ["一" * 3000 + "\n正文\n", "发展" * 5000 + "\n", "一\n" * 20000, "1" * 10000 + "\n"])
+def test_robustness_clean_survives_long_repetitions(text):
+    c = clean(read_bytes("rep.txt", text.encode("utf-8")))
+    assert len(c.origin) == len(c.text) > 0
+
+
+@pytest.mark.xfail(strict=True, reason="kg/clean/patterns.py TRAILING_SPACE `[ \\u3000]+$` (H1) is tried at every "
+                                       "position of a space run: quadratic (20k spaces ~2 s, 100k ~60 s)")
+def test_robustness_clean_is_linear_in_long_space_runs():
+    import time
+
+    src = read_bytes("spaces.txt", (" " * 20000 + "正文\n").encode("utf-8"))
+    t = time.perf_counter()
+    clean(src)
+    assert time.perf_counter() - t < 0.3
+
+
+CONTROL = _notice(7).replace("市公安局", "市公\x01安局").replace("市农业农村局", "市农业\x0b农村局") \
+    .replace("泽州县", "泽\x00州县").replace("高平市", "高平\x1b[31m市")
+
+
+@pytest.mark.xfail(strict=True, reason="control characters in the text (NUL, \\x01, \\x0b, ESC) survive cleaning "
+                                       "(kg/clean normalize_spaces, H1) into labels; GraphML/GEXF exports "
+                                       "(kg/export.py) are then not well-formed XML")
+def test_robustness_control_characters_never_reach_xml_outputs(tmp_path, capsys):
+    from xml.dom import minidom
+
+    (tmp_path / "ctrl.txt").write_text(CONTROL, encoding="utf-8")
+    rc, _, out = _build(tmp_path, capsys, tmp_path / "ctrl.txt", extra=["--formats", "ttl,graphml,gexf"])
+    assert rc == 0
+    for name in ("graph.graphml", "graph.gexf"):
+        minidom.parse(str(out / name))
+    assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", (out / "graph.ttl").read_text(encoding="utf-8"))

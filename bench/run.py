@@ -9,7 +9,7 @@ README.md between `<!-- bench:start -->` and `<!-- bench:end -->`).
 Size 1 is the bundled gazette; size N is N files made by bench/synth.py (copy 0 = the
 gazette, copies 1… with other 文号, counties and company names), so linking has real work.
 Every build runs in a fresh subprocess (start-up included, as a user sees it); its peak
-memory is the sum of proportional set sizes (PSS) of its process tree, sampled every 50 ms,
+memory is the sum of proportional set sizes (PSS) of its process tree, sampled every 0.1 s,
 and the largest single process's ru_maxrss. Queries run in a subprocess per graph and store.
 """
 from __future__ import annotations
@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
 
 MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
 STAGES = ("read", "clean", "segment", "nlp", "map", "link", "relate", "rdf", "write")
@@ -37,7 +36,7 @@ EXTRACTION = ("clean", "segment", "nlp")
 FLOOR_RE = re.compile(r"〔[^〔〕\n]{1,40}〕[^，。\n]{0,6}号|[\u4e00-\u9fff]{2,12}?(?:委员会|办公室|管理局|局|公司|中心)")
 RDFLIB_MAX_TRIPLES = 2_000_000  # above this rdflib's memory store needs many GB and minutes to load
 QUERY_BUDGET_S = 20.0  # per query and store: stop repeating once this much time was spent
-QUERY_TIMEOUT_S = 60  # one run longer than this is recorded as a timeout
+QUERY_TIMEOUT_S = 15  # one run longer than this is recorded as a timeout
 TARGETS = {
     "gazette_wall_s": 3.0,
     "extraction_cps_per_core": 500_000,
@@ -86,9 +85,17 @@ def corpus(size: int, work: Path) -> list[Path]:
 
     if size == 1:
         return [bundled_gazette()]
-    from synth import make_corpus
+    return _synth().make_corpus(bundled_gazette(), work / f"corpus-{size}", size)
 
-    return make_corpus(bundled_gazette(), work / f"corpus-{size}", size)
+
+def _synth():
+    """bench/synth.py as a module (bench/ is a folder of scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kg_bench_synth", Path(__file__).resolve().parent / "synth.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def text_chars(paths) -> int:
@@ -122,21 +129,24 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out.extend(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return out
+
+
 def _tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open(f"/proc/{d}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(d))
+    """root and its descendants (from /proc/PID/task/TID/children: no scan of every process)."""
     out, todo = [], [root]
     while todo:
         pid = todo.pop()
         out.append(pid)
-        todo.extend(children.get(pid, ()))
+        todo.extend(_children(pid))
     return out
 
 
@@ -149,7 +159,7 @@ def measure(cmd: list[str], log: Path, timeout: float = 3600) -> dict:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
 
         def sample():
-            while not done.wait(0.05):
+            while not done.wait(0.1):
                 peak[0] = max(peak[0], sum(_pss_kb(p) for p in _tree(proc.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -171,7 +181,8 @@ def measure(cmd: list[str], log: Path, timeout: float = 3600) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed ({proc.returncode}); see {log}:\n"
                          + log.read_text(encoding="utf-8", errors="replace")[-2000:])
-    return {"wall_s": wall, "peak_tree_mb": peak[0] / 1024, "max_rss_mb": usage.ru_maxrss / 1024}
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_tree_mb": peak[0] / 1024,
+            "max_rss_mb": usage.ru_maxrss / 1024}
 
 
 # --- children: one build, or the named queries on one graph with one store -------------------
@@ -296,13 +307,16 @@ def _ms(s: float) -> str:
 
 def tables(results: dict) -> str:
     builds, queries, targets = results["builds"], results["queries"], results["targets"]
-    lines = [f"Machine: {results['machine']}. Corpus N = N files (the bundled gazette and N−1 perturbed copies, "
+    load = results.get("load", [])
+    busy = (f" Load average (1 min) {load[0]:.1f} at the start, {load[-1]:.1f} at the end: other processes shared "
+            f"the cores, so times are pessimistic." if load and max(load) > 1.5 else "")
+    lines = [f"Machine: {results['machine']}.{busy} Corpus N = N files (the bundled gazette and N−1 perturbed copies, "
              f"bench/synth.py). Generated by `python bench/run.py {results['argv']}` on {results['date']}.", ""]
     lines += ["**Build** (fresh process each, start-up included; graph.trig/ttl/nt + CSV written)", "",
-              "| corpus | files | characters | workers | wall s | chars/s | peak memory (PSS, all processes) | largest process RSS | documents | mentions | entities |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "| corpus | files | characters | workers | wall s | CPU s (all processes) | chars/s (wall) | peak memory (PSS, all processes) | largest process RSS | documents | mentions | entities |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for b in builds:
-        lines.append(f"| {b['label']} | {b['files']} | {b['chars']:,} | {b['workers']} | {b['wall_s']:.2f} | {_rate(b['chars'], b['wall_s'])} | "
+        lines.append(f"| {b['label']} | {b['files']} | {b['chars']:,} | {b['workers']} | {b['wall_s']:.2f} | {b['cpu_s']:.1f} | {_rate(b['chars'], b['wall_s'])} | "
                      f"{b['peak_tree_mb']:.0f} MB | {b['max_rss_mb']:.0f} MB | {b['documents']} | {b['mentions']:,} | {b['entities']:,} |")
     lines += ["", "**Throughput per stage** (characters of input per second of that stage; `map` = clean+segment+nlp "
               "on the worker processes; floor = one regular-expression pass over the same text)", "",
@@ -323,13 +337,15 @@ def tables(results: dict) -> str:
             lines.append(f"| {q['label']} | {q.get('triples', 0):,} | {q['engine']} | – | – | – | {q['skipped']} | – | – |")
             continue
         timed = {n: r for n, r in q["queries"].items() if r.get("times")}
+        slow = sorted(n for n, r in q["queries"].items() if "timeout" in r)
         p50 = {n: pct(r["times"], 50) for n, r in timed.items()}
         p95 = {n: pct(r["times"], 95) for n, r in timed.items()}
         worst = max(p50, key=p50.get)
         rank = p50.get(RANKING_QUERY)
-        lines.append(f"| {q['label']} | {q['triples']:,} | {q['engine']} | {q['load_s']:.1f} | {len(timed)} | "
-                     f"{_ms(statistics.median(p50.values()))} | {_ms(p50[worst])} ({worst}) | {_ms(max(p95.values()))} | "
-                     f"{_ms(rank) if rank is not None else '–'} |")
+        worst_cell = (f"> {QUERY_TIMEOUT_S * 1000:,} ({', '.join(slow)})" if slow else f"{_ms(p50[worst])} ({worst})")
+        rank_cell = (_ms(rank) if rank is not None else (f"> {QUERY_TIMEOUT_S * 1000:,}" if RANKING_QUERY in slow else "–"))
+        lines.append(f"| {q['label']} | {q['triples']:,} | {q['engine']} | {q['load_s']:.1f} | {len(timed)} + {len(slow)} timed out | "
+                     f"{_ms(statistics.median(p50.values()))} | {worst_cell} | {_ms(max(p95.values()))} | {rank_cell} |")
     lines += ["", "**Targets**", "", "| target | measured | met |", "| --- | --- | --- |"]
     for name, measured, met in targets:
         lines.append(f"| {name} | {measured} | {'yes' if met else ('no' if met is False else 'not measured')} |")
@@ -339,9 +355,10 @@ def tables(results: dict) -> str:
 def check_targets(results: dict, sizes: list[int], workers: int) -> list[tuple]:
     b = {(x["size"], x["workers"]): x for x in results["builds"]}
     out = []
-    cli = results.get("cli_wall_s")
+    cli = results.get("cli")
     out.append((f"bundled gazette, `kg build` wall incl. start-up ≤ {TARGETS['gazette_wall_s']:.0f} s",
-                f"{cli:.2f} s" if cli else "–", cli is not None and cli <= TARGETS["gazette_wall_s"] if cli else None))
+                f"{cli['wall_s']:.2f} s wall ({cli['cpu_s']:.2f} s CPU)" if cli else "–",
+                cli["wall_s"] <= TARGETS["gazette_wall_s"] if cli else None))
     serial = b.get((1, 1))
     if serial and all(s in serial["timings"] for s in EXTRACTION):
         cps = serial["chars"] / sum(serial["timings"][s] for s in EXTRACTION)
@@ -362,11 +379,13 @@ def check_targets(results: dict, sizes: list[int], workers: int) -> list[tuple]:
     big_q = [q for q in results["queries"] if q["size"] == max(sizes) and "skipped" not in q and q["engine"] == "oxigraph"]
     for q in big_q:
         timed = {n: pct(r["times"], 50) for n, r in q["queries"].items() if r.get("times")}
+        timed.update({n: float(QUERY_TIMEOUT_S) for n, r in q["queries"].items() if "timeout" in r})
         others = {n: v for n, v in timed.items() if n != RANKING_QUERY}
         worst = max(others, key=others.get)
+        over = sorted(n for n, v in others.items() if v * 1000 > TARGETS["query_p50_ms"])
         out.append((f"named queries on the {q['label']} graph ({q['engine']}) p50 ≤ {TARGETS['query_p50_ms']:.0f} ms",
-                    f"median {_ms(statistics.median(others.values()))} ms; worst {_ms(others[worst])} ms ({worst})",
-                    others[worst] * 1000 <= TARGETS["query_p50_ms"]))
+                    f"median {_ms(statistics.median(others.values()))} ms; worst {_ms(others[worst])} ms ({worst})"
+                    + (f"; over: {', '.join(over)}" if over else ""), not over))
         if RANKING_QUERY in timed:
             out.append((f"co-responsibility ranking on the {q['label']} graph ≤ {TARGETS['ranking_s']:.0f} s",
                         f"{timed[RANKING_QUERY] * 1000:.0f} ms", timed[RANKING_QUERY] <= TARGETS["ranking_s"]))
@@ -418,13 +437,13 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     repeat = 5 if args.quick else 21
     results = {"machine": _machine(), "argv": " ".join(sys.argv[1:] if argv is None else argv),
-               "date": time.strftime("%Y-%m-%d"), "builds": [], "queries": []}
+               "date": time.strftime("%Y-%m-%d"), "builds": [], "queries": [], "load": [os.getloadavg()[0]]}
     say = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
 
     if 1 in sizes:  # the headline: the command a user types, start-up included
         say("kg build (bundled gazette, CLI) …")
-        results["cli_wall_s"] = measure([sys.executable, "-m", "kg.cli", "build", "--no-cache", "--out", str(work / "cli-out")],
-                                        work / "cli.log")["wall_s"]
+        results["cli"] = measure([sys.executable, "-m", "kg.cli", "build", "--no-cache", "--out", str(work / "cli-out")],
+                                        work / "cli.log")
     for size in sizes:
         paths = corpus(size, work)
         chars = text_chars(paths)
@@ -451,6 +470,7 @@ def main(argv=None) -> int:
             _, data = _child("queries", {"graph": str(graph), "engine": engine, "repeat": repeat},
                              work / f"queries-{size}-{engine}.log", timeout=3600)
             results["queries"].append({**entry, **data})
+    results["load"].append(os.getloadavg()[0])
     results["targets"] = check_targets(results, sizes, args.workers)
     md = tables(results)
     print(md)

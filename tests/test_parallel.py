@@ -66,7 +66,7 @@ def _real_pipeline():
     return documents_of, mentions_of
 
 
-def _gazette_slices(parts: int = 3, share: float = 0.5):
+def _gazette_slices(parts: int = 3, share: float = 0.25):
     """The first `share` of the bundled gazette cut at line boundaries into `parts` files."""
     text = bundled_gazette().read_text(encoding="utf-8")
     lines = text.split("\n")

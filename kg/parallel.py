@@ -26,10 +26,10 @@ from .model import Document, Mention, Source
 
 Result = tuple[list[Document], list[Mention]]
 CONNECT_TIMEOUT = "10s"  # to reach a Dask scheduler
-CHUNKS_PER_WORKER = 2
+CHUNKS_PER_WORKER = 2  # chunks per worker in the few-sources plan: evens out uneven documents
 # Below this much text per worker, processes cost more than they save: a worker's start-up
 # (spaCy import, pipeline and recogniser tables) is ~1.5 s, the serial loop's rate ~200k chars/s.
-MIN_CHARS_PER_WORKER = 400_000  # chunks per worker in the few-sources plan: evens out uneven documents
+MIN_CHARS_PER_WORKER = 400_000
 
 
 class ParallelError(KGError):

@@ -138,6 +138,22 @@ def test_clean_closes_font_switch_gaps(raw, expected):
     assert_origin(raw + "\n")
 
 
+@pytest.mark.parametrize("text", ["一" * 3000 + "\n正文\n", "发展" * 5000 + "\n", "1" * 10000 + "\n", " " * 100000 + "正文\n"])
+def test_clean_survives_long_repetitions_in_linear_time(text):
+    import time
+
+    t = time.perf_counter()
+    d = clean_text(text)
+    assert len(d.origin) == len(d.text) > 0
+    assert time.perf_counter() - t < 1.0
+
+
+def test_clean_drops_control_characters():
+    raw = "市公\x01安局、泽\x00州县、高平\x1b[31m市\x0b\n\f下一页\n"
+    assert cleaned(raw) == "市公安局、泽州县、高平市\n\f下一页\n"
+    assert_origin(raw)
+
+
 GLYPHS = [
     ("为我市力口快融入国家创", "为我市加快融入国家创", "decomposed"),
     ("立体移动车库、王业电梯等低能耗", "立体移动车库、工业电梯等低能耗", "look-alike"),

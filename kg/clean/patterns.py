@@ -8,8 +8,15 @@ import re
 # Characters that separate words in extracted text but carry no meaning: tabs, NBSP, thin spaces.
 ODD_SPACE = re.compile(r"[\t\u00a0\u2002-\u200a\u202f\u205f]")
 
-# Trailing white space at line ends (PDF extraction pads lines).
-TRAILING_SPACE = re.compile(r"[ \u3000]+$", re.M)
+# Control characters that carry nothing (NUL, ESC and terminal colour codes, vertical tab…); "\f" is
+# kept where it starts a line (pdftotext's page break), "\t" and "\n" are handled elsewhere.
+CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b\x0e-\x1f\x7f]|(?<!\n)(?<!^)\f")
+# Unicode line and paragraph separators: line breaks.
+ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+
+# Trailing white space at line ends (PDF extraction pads lines). The lookbehind makes the engine
+# try only the first space of a run (linear even on a line of 100,000 spaces).
+TRAILING_SPACE = re.compile(r"(?<![ \u3000])[ \u3000]+$", re.M)
 
 # A line that starts with a space is the first line of a new page in pdftotext-style output
 # (the page's first line keeps the indentation of the text frame). Becomes "\f".

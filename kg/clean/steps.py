@@ -66,8 +66,10 @@ def _sub(d: Draft, pattern: re.Pattern, repl: str) -> Draft:
 # --- steps -----------------------------------------------------------------------------------
 
 def normalize_spaces(d: Draft) -> Draft:
-    """Odd spaces become plain spaces; trailing spaces go (PDF lines are padded)."""
+    """Control characters go, odd spaces become plain spaces, odd breaks "\n"; trailing spaces go."""
+    d = _sub(d, P.CONTROL, "")
     d = _sub(d, P.ODD_SPACE, " ")
+    d = _sub(d, P.ODD_BREAK, "\n")
     return _sub(d, P.TRAILING_SPACE, "")
 
 
@@ -157,35 +159,36 @@ def join_vertical(d: Draft) -> Draft:
 _PASS = " \u3000\ufffd"  # characters a bold run may keep single (spaces between number and title)
 
 
-def parse_doubled(s: str, i: int = 0, limit: int = 40) -> tuple[int, list[tuple[int, int]]]:
+def parse_doubled(s: str, i: int = 0, limit: int = 40, window: int = 300) -> tuple[int, list[tuple[int, int]]]:
     """Longest parse of s[i:] as doubled chunks c1 c1 c2 c2 …; single spaces may sit between.
 
     Returns (end, chunks) where chunks are (start, length) of each FIRST copy; the second copy
     of chunk (a, n) is s[a + n : a + 2n]. end == i when s[i:] does not start with a double.
     After a space only a chunk with a non-digit may follow ("发展回顾发展回顾 2020年" keeps 2020).
+    Dynamic programming from the end of a window of `window` characters (a bold run is short):
+    linear in the window, no recursion.
     """
-    n = len(s)
-    memo: dict[int, tuple[int, list]] = {}
-
-    def best(k: int) -> tuple[int, list]:
-        if k in memo:
-            return memo[k]
-        result = (k, [])
-        if k < n and s[k] in _PASS and k > i:
-            end, chunks = best(k + 1)
-            if chunks and not s[chunks[0][0]:chunks[0][0] + chunks[0][1]].isdigit():
-                result = (end, chunks)
-            memo[k] = result
-            return result
+    n = min(len(s), i + window)
+    end = list(range(n + 1))  # end[k]: furthest end of a parse starting at k
+    step = [0] * (n + 1)  # 0: none, -1: keep a single space, L > 0: a chunk of length L
+    for k in range(n - 1, i - 1, -1):
+        if s[k] in _PASS and k > i:
+            L = step[k + 1]
+            if L > 0 and not s[k + 1:k + 1 + L].isdigit():
+                end[k], step[k] = end[k + 1], -1
+            continue
         for length in range(1, min(limit, (n - k) // 2) + 1):
             if s[k:k + length] == s[k + length:k + 2 * length] and "\n" not in s[k:k + length]:
-                end, chunks = best(k + 2 * length)
-                if end > result[0]:
-                    result = (end, [(k, length)] + chunks)
-        memo[k] = result
-        return result
-
-    return best(i)
+                if end[k + 2 * length] > end[k]:
+                    end[k], step[k] = end[k + 2 * length], length
+    chunks, k = [], i
+    while k < n and step[k]:
+        if step[k] < 0:
+            k += 1
+        else:
+            chunks.append((k, step[k]))
+            k += 2 * step[k]
+    return end[i], chunks
 
 
 def _doubled_runs(s: str, min_chunks: int):

@@ -234,3 +234,16 @@ def test_nlp_orgs_run_boundaries(text, label, expected):
 def test_nlp_orgs_invented_names(text, expected):
     got = [(text[h.start:h.end], h.label) for h in find_orgs(text, "1404")]
     assert got == expected
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+# Characters that drive the grammars (suffixes, levels, separators, places) plus noise.
+_ALPHABET = st.sampled_from(list("市县区省局委办厅部院公司集团有限大学学院中心医院各（）、，。 和与的城泽州高平晋政府人民发改A1２\n“”《》"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=40))
+def test_nlp_orgs_any_text_gives_spans_inside_it(text):
+    for h in find_orgs(text, JINCHENG) + find_places(text, JINCHENG):
+        assert 0 <= h.start < h.end <= len(text)

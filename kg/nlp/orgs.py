@@ -429,6 +429,17 @@ def _company_end(text: str, anchors, a: int) -> int:
     return end
 
 
+def _member_start(text: str, j: int, heads) -> int:
+    """Start of the list member that ends at the 、 at j: 2-4 characters opened by a group name
+    (晋控装备集团|天源) or by another 、; -1 when there is none."""
+    for k in range(j - 2, max(j - 5, -1), -1):
+        if not _LIST_ITEM.fullmatch(text, k, j):
+            return -1
+        if k in heads or (k > 0 and text[k - 1] == "、"):
+            return k
+    return -1
+
+
 def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:
     """Expand 晋控装备集团天源、晋丰、金象公司 into one member span each (hint = full name)."""
     heads = {h.end: h for h in hits if h.label == "Enterprise" and text.endswith("集团", h.start, h.end)}
@@ -443,20 +454,12 @@ def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:
         head = None
         j = h.start - 1  # a 、 ending the previous member
         while head is None and j > 0 and text[j] == "、":
-            for k in range(j - 2, max(j - 5, -1), -1):
-                if not _LIST_ITEM.fullmatch(text, k, j):
-                    break
-                if k in heads:
-                    head = heads[k]
-                elif k > 0 and text[k - 1] == "、":
-                    pass
-                else:
-                    continue
-                items.append((k, j))
-                j = k - 1
+            member = _member_start(text, j, heads)
+            if member < 0:
                 break
-            else:
-                break
+            items.append((member, j))
+            head = heads.get(member)
+            j = member - 1
         if head is None:
             continue
         group = text[head.start:head.end]

@@ -57,8 +57,7 @@ MUTATIONS = ["insert", "delete", "duplicate", "furniture", "double", "indent", "
 @st.composite
 def mutated_gazette(draw, doubling: bool = True) -> str:
     """A slice of the gazette with up to 12 line mutations. A line is doubled (faux bold) at most
-    once and a doubled line is not duplicated: those inputs break idempotence for known reasons,
-    pinned by the xfail examples at the end of this file."""
+    once: text printed bold four times over is no layout the extraction produces."""
     lines = gazette_lines()
     start = draw(st.integers(0, len(lines) - 1))
     n = draw(st.integers(1, 160))
@@ -74,7 +73,7 @@ def mutated_gazette(draw, doubling: bool = True) -> str:
             line, doubled = doc[i]
             if op == "delete":
                 del doc[i]
-            elif op == "duplicate" and not doubled:
+            elif op == "duplicate":
                 doc.insert(i, doc[i])
             elif op == "double" and not doubled:
                 doc[i] = (_double(line), True)
@@ -237,10 +236,25 @@ def test_properties_undouble_known_defects(text, expected):
     assert clean(_source(once)).text == once
 
 
-@pytest.mark.xfail(strict=True, reason="kg/clean/steps.py undouble (H1): two consecutive equal bold lines are "
-                                       "joined as one run that is still doubled; a second cleaning halves it")
 def test_properties_undouble_consecutive_equal_bold_headings():
+    """Two consecutive equal bold lines were joined as one run still doubled (fixed by H1)."""
     text = "（（一一））指导思想指导思想\n（（一一））指导思想指导思想\n"
     once = clean(_source(text)).text
     assert once == "（一）指导思想\n（一）指导思想\n"
+    assert clean(_source(once)).text == once
+
+
+@pytest.mark.xfail(strict=True, reason="kg/clean (H1): found by the properties with other seeds, still open")
+@pytest.mark.parametrize("text,expected", [
+    # a lone U+FFFD becomes a space after the trailing-space pass has run: the next pass drops it
+    ("\ufffd\n正文\n", None),
+    # three equal short lines that start with a repeated digit: one line is lost ("00一" ×3 → ×2)
+    ("\n00一\n00一\n00一\n\n 科技是第一生产力", "00一\n00一\n00一\n\f科技是第一生产力"),
+    # a bold line wrapped mid-chunk, printed twice: the copies are merged, then halved next pass
+    ("动力动力。科。科技创技创新的新的竞争\n动力动力。科。科技创技创新的新的竞争", None),
+])
+def test_properties_clean_open_idempotence_cases(text, expected):
+    once = clean(_source(text)).text
+    if expected is not None:
+        assert once == expected
     assert clean(_source(once)).text == once

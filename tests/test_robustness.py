@@ -623,17 +623,15 @@ def test_robustness_file_that_trips_a_defect_is_skipped_with_its_exception(tmp_p
     assert rc == 3 and "b.txt: could not be processed" in err[0]
 
 
-@pytest.mark.xfail(strict=True, reason="kg/clean/steps.py parse_doubled (H1) recurses once per chunk: a line of "
-                                       "~2,000 repeated characters raises RecursionError")
 @pytest.mark.parametrize("text", ["一" * 3000 + "\n正文\n", "发展" * 5000 + "\n", "一\n" * 20000, "1" * 10000 + "\n"])
 def test_robustness_clean_survives_long_repetitions(text):
+    """parse_doubled recursed once per chunk: ~2,000 repeated characters raised RecursionError (fixed by H1)."""
     c = clean(read_bytes("rep.txt", text.encode("utf-8")))
     assert len(c.origin) == len(c.text) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="kg/clean/patterns.py TRAILING_SPACE `[ \\u3000]+$` (H1) is tried at every "
-                                       "position of a space run: quadratic (20k spaces ~2 s, 100k ~60 s)")
 def test_robustness_clean_is_linear_in_long_space_runs():
+    """TRAILING_SPACE was tried at every position of a space run: quadratic (fixed by H1)."""
     import time
 
     src = read_bytes("spaces.txt", (" " * 20000 + "正文\n").encode("utf-8"))
@@ -646,10 +644,8 @@ CONTROL = _notice(7).replace("市公安局", "市公\x01安局").replace("市农
     .replace("泽州县", "泽\x00州县").replace("高平市", "高平\x1b[31m市")
 
 
-@pytest.mark.xfail(strict=True, reason="control characters in the text (NUL, \\x01, \\x0b, ESC) survive cleaning "
-                                       "(kg/clean normalize_spaces, H1) into labels; GraphML/GEXF exports "
-                                       "(kg/export.py) are then not well-formed XML")
 def test_robustness_control_characters_never_reach_xml_outputs(tmp_path, capsys):
+    """NUL, \\x01, \\x0b, ESC reached labels and made GraphML/GEXF ill-formed XML (fixed in cleaning by H1)."""
     from xml.dom import minidom
 
     (tmp_path / "ctrl.txt").write_text(CONTROL, encoding="utf-8")
@@ -658,3 +654,34 @@ def test_robustness_control_characters_never_reach_xml_outputs(tmp_path, capsys)
     for name in ("graph.graphml", "graph.gexf"):
         minidom.parse(str(out / name))
     assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", (out / "graph.ttl").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("query", ["CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "DESCRIBE ?s WHERE { ?s ?p ?o }"])
+def test_robustness_endpoint_caps_graph_results(query):
+    """The row cap also holds for CONSTRUCT/DESCRIBE (tests/test_serve.py checks SELECT)."""
+    import urllib.request
+
+    from kg.serve import make_server
+
+    srv = make_server(MINI, "127.0.0.1", 0, timeout=5, engine="rdflib", workers=1, max_rows=5)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        url = srv.url + "?" + urllib.parse.urlencode({"query": query, "format": "nt"})
+        with urllib.request.urlopen(url, timeout=30) as r:
+            lines = r.read().decode("utf-8").strip().splitlines()
+            assert r.status == 200 and r.headers["X-KG-Truncated"] == "max-rows=5"
+        assert len(lines) == 5
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_robustness_build_skips_a_file_over_the_size_limit(tmp_path, capsys, monkeypatch):
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text(_notice(1), encoding="utf-8")
+    big.write_text(_notice(2) * 3, encoding="utf-8")
+    monkeypatch.setattr(kg.read, "MAX_BYTES", len(small.read_bytes()) + 10)
+    rc, err, out = _build(tmp_path, capsys, small, big)
+    assert rc == 2 and len(err) == 1
+    assert re.fullmatch(rf"skipped {re.escape(str(big))}: too large: [\d,]+ bytes \(limit [\d,]+\)", err[0])
+    assert "晋市政办〔2022〕1号" in (out / "graph.ttl").read_text(encoding="utf-8")

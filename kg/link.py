@@ -78,7 +78,8 @@ def department_identity(surface: str, where: Place = Place()) -> tuple[str, str]
 
     s = _norm(surface)
     if _standalone().fullmatch(s):
-        return ("", lexicon.department_aliases().get(s, s))  # 工信部 = 工业和信息化部
+        level = {"市": where.city, "省": where.province}.get(lexicon.level_prefixes().get(s, ""), "")
+        return (level, lexicon.department_aliases().get(s, s))  # 工信部 = 工业和信息化部; 团市委 of this city
     pre = _prefix_at(s, 0)
     if pre and pre != s and _standalone().fullmatch(pre):
         return (pre, _canonical_body(s[len(pre):]))

@@ -247,3 +247,12 @@ _ALPHABET = st.sampled_from(list("市县区省局委办厅部院公司集团有�
 def test_nlp_orgs_any_text_gives_spans_inside_it(text):
     for h in find_orgs(text, JINCHENG) + find_places(text, JINCHENG):
         assert 0 <= h.start < h.end <= len(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("县委办、县政府办，团市委、市纪委监委、市人大常委会、市政协、县人民法院",
+     ["县委", "县委办", "县政府", "县政府办", "团市委", "市纪委", "市纪委监委", "市人大常委会", "市政协", "县人民法院"]),
+    ("晋城经济技术开发区管委会负责", ["晋城经济技术开发区管委会"]),
+])
+def test_nlp_orgs_party_and_people_s_bodies(text, expected):
+    assert labelled(text, "Department") == expected

@@ -314,6 +314,8 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
             found.append(hit)
             prev = hit
             continue
+        if prev is not None and a < prev.end:
+            continue  # inside the name just found (团市委)
         # department bodies contain verbs (创新生态建设领导小组): scan the CJK run, not boundary words
         run = a
         while run > max(0, a - MAX_DEPT_BODY - 6) and _DEPT_CHAR.match(text, run - 1):

@@ -189,6 +189,13 @@ def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path
     return written
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in file names: a newline would split a one-line report
+
+
+def _one_line(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 def build_command(args) -> int:
     from .cache import Cache
 
@@ -199,13 +206,13 @@ def build_command(args) -> int:
         corpus = build_corpus(args.inputs, workers=args.workers, scheduler=args.scheduler, cache=cache,
                               strict=args.strict)
     except InputError as err:
-        print(f"kg build: {err}", file=sys.stderr)
+        print(f"kg build: {_one_line(str(err))}", file=sys.stderr)
         return EXIT_FAILED
     for err in corpus.errors:
-        print(f"skipped {err}", file=sys.stderr)
+        print(f"skipped {_one_line(str(err))}", file=sys.stderr)
     for src in corpus.sources:
         for warning in src.warnings:
-            print(f"warning {src.path}: {warning}", file=sys.stderr)
+            print(f"warning {_one_line(src.path)}: {warning}", file=sys.stderr)
     if not corpus.documents:
         print("kg build: no input could be read; nothing written", file=sys.stderr)
         return EXIT_FAILED

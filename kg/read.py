@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 from .errors import InputError
@@ -160,27 +162,40 @@ def read_bytes(path: str | Path, raw: bytes) -> Source:
 
 
 def read_file(path: str | Path) -> Source:
+    """Read one file; raises InputError (missing, folder, device/FIFO, too large, not text)."""
     path = Path(path)
     try:
-        if path.is_dir():
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
             raise InputError(path, "is a folder; use read_corpus for folders")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(path, f"too large: {size:,} bytes (limit {MAX_BYTES:,})")
-        raw = path.read_bytes()
+        if not stat.S_ISREG(st.st_mode):  # /dev/zero never ends, a FIFO blocks until someone writes
+            raise InputError(path, "not a regular file (a device, FIFO or socket)")
+        if st.st_size > MAX_BYTES:
+            raise InputError(path, f"too large: {st.st_size:,} bytes (limit {MAX_BYTES:,})")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # a file that grows while read is still refused, not loaded
     except OSError as err:
         raise InputError(path, f"cannot open: {err.strerror or err}") from err
     return read_bytes(path, raw)
 
 
 def expand_inputs(paths) -> list[Path]:
-    """Files named directly, plus the files of any folder named (sorted, hidden files skipped)."""
+    """Files named directly, plus the entries of any folder named (sorted; hidden ones and
+    sub-folders reached by symlink skipped). Entries that are no regular files (broken links,
+    FIFOs, devices) are kept so that reading reports them. A path named twice is read once."""
     out: list[Path] = []
+    seen: set[str] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts)))
+            found = sorted(q for q in p.rglob("*") if not q.is_dir()
+                           and not any(part.startswith(".") for part in q.relative_to(p).parts))
         else:
-            out.append(p)
+            found = [p]
+        for q in found:
+            key = os.path.realpath(q)
+            if key not in seen:
+                seen.add(key)
+                out.append(q)
     return out
 
 

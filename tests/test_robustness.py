@@ -9,6 +9,7 @@ Decisions documented here (and in kg/read.py, kg/build.py):
 - a document without 文号 or covering notice: still one document, with its text and entities.
 """
 import codecs
+import os
 import hashlib
 import io
 import random
@@ -685,3 +686,42 @@ def test_robustness_build_skips_a_file_over_the_size_limit(tmp_path, capsys, mon
     assert rc == 2 and len(err) == 1
     assert re.fullmatch(rf"skipped {re.escape(str(big))}: too large: [\d,]+ bytes \(limit [\d,]+\)", err[0])
     assert "晋市政办〔2022〕1号" in (out / "graph.ttl").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_robustness_devices_fifos_and_broken_links_are_reported_not_read(tmp_path):
+    """/dev/zero never ends and a FIFO blocks until written: both are refused before reading;
+    in a folder they (and broken links) are reported, not silently passed over."""
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "zero").symlink_to("/dev/zero")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "good.txt").write_text(NOTICE, encoding="utf-8")
+    for name, reason in [("pipe", "not a regular file"), ("zero", "not a regular file"),
+                         ("dangling.txt", "cannot open: No such file")]:
+        with pytest.raises(InputError, match=reason):
+            read_file(tmp_path / name)
+    sources, errors = read_corpus([tmp_path])
+    assert [Path(s.path).name for s in sources] == ["good.txt"]
+    assert sorted(Path(e.path).name for e in errors) == ["dangling.txt", "pipe", "zero"]
+    with pytest.raises(InputError, match="not a regular file"):
+        read_file("/dev/zero")
+
+
+def test_robustness_a_file_named_twice_is_read_once(tmp_path):
+    (tmp_path / "a.txt").write_text(NOTICE, encoding="utf-8")
+    sources, errors = read_corpus([tmp_path / "a.txt", tmp_path, tmp_path / "." / "a.txt"])
+    assert len(sources) == 1 and errors == []
+
+
+def test_robustness_odd_file_names_stay_one_line_and_escaped(tmp_path, capsys):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / 'a "q" <b>x<:b> #1%20?.txt').write_text(NOTICE, encoding="utf-8")
+    (d / "bad\nname.txt").write_bytes(b"")
+    rc, err, out = _build(tmp_path, capsys, d)
+    assert rc == 2 and err == [f"skipped {d}/bad\\nname.txt: empty file"]
+    import pyoxigraph as ox
+
+    triples = list(ox.parse((out / "graph.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
+    names = {t.object.value for t in triples if t.predicate.value.endswith("#sourceFile")}
+    assert names == {'a "q" <b>x<:b> #1%20?.txt'}

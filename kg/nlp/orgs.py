@@ -121,6 +121,11 @@ def _suffix_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _longest_boundary() -> int:
+    return max(map(len, lexicon.boundary_words()))
+
+
 @lru_cache(maxsize=2)
 def _boundary_end(hard_only: bool = False) -> re.Pattern:
     """Matches (on the reversed window) when a boundary word ends exactly where a run would grow."""
@@ -147,7 +152,7 @@ def _generic_regex() -> re.Pattern:
 
 def _boundary_ends_at(text: str, j: int, hard_only: bool = False) -> int:
     """Length of a boundary word ending at text[j], 0 if none."""
-    window = text[max(0, j - 4):j][::-1]
+    window = text[max(0, j - _longest_boundary()):j][::-1]
     m = _boundary_end(hard_only).match(window)
     return len(m.group()) if m else 0
 
@@ -191,7 +196,7 @@ def _strip_boundaries(body: str) -> str:
 
 
 def _generic(body: str) -> bool:
-    """True when a body names a kind, not an organisation: 综合, 县级, 骨干, 或 nothing left."""
+    """True when a body names a kind, not an organisation: 综合, 县级, 骨干, or nothing at all."""
     rest = body
     while rest:
         p = lexicon.place_at(rest, 0)

@@ -214,3 +214,43 @@ def department_aliases() -> dict[str, str]:
 def level_prefixes() -> dict[str, str]:
     """Level words that open a department name → level (国家, 省, 市, 县, 人行…)."""
     return {r[0]: r[1] for r in rows("department_prefixes.tsv")}
+
+
+# ---------------------------------------------------------------- word boundaries
+
+@lru_cache(maxsize=1)
+def _longest_boundary() -> int:
+    return max(map(len, boundary_words()))
+
+
+@lru_cache(maxsize=4)
+def _ending_regex(kind: str) -> re.Pattern:
+    """Reversed trie: matches at the start of a reversed window when a word ends at its end."""
+    if kind == "suffix":
+        ws = frozenset(w for w in org_suffixes() if len(w) >= 2)
+    else:
+        ws = hard_boundary_words() if kind == "hard" else boundary_words()
+    return re.compile(trie_regex({w[::-1] for w in ws}))
+
+
+def boundary_ends_at(text: str, j: int, hard_only: bool = False) -> int:
+    """Length of the boundary word that ends at offset j (text[j-k:j]), 0 if none."""
+    m = _ending_regex("hard" if hard_only else "all").match(text[max(0, j - _longest_boundary()):j][::-1])
+    return len(m.group()) if m else 0
+
+
+def suffix_ends_at(text: str, j: int) -> int:
+    """Length of an organisation suffix (two characters or more) ending at offset j, 0 if none."""
+    m = _ending_regex("suffix").match(text[max(0, j - 10):j][::-1])
+    return len(m.group()) if m else 0
+
+
+@lru_cache(maxsize=1)
+def _boundary_start() -> re.Pattern:
+    return re.compile(trie_regex(boundary_words()))
+
+
+def boundary_starts_at(text: str, p: int) -> int:
+    """Length of the longest boundary word starting at text[p], 0 if none."""
+    m = _boundary_start().match(text, p)
+    return len(m.group()) if m else 0

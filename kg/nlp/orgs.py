@@ -122,18 +122,6 @@ def _suffix_spans(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _longest_boundary() -> int:
-    return max(map(len, lexicon.boundary_words()))
-
-
-@lru_cache(maxsize=2)
-def _boundary_end(hard_only: bool = False) -> re.Pattern:
-    """Matches (on the reversed window) when a boundary word ends exactly where a run would grow."""
-    ws = lexicon.hard_boundary_words() if hard_only else lexicon.boundary_words()
-    return re.compile("(?:" + lexicon.trie_regex({w[::-1] for w in ws}) + ")")
-
-
-@lru_cache(maxsize=1)
 def _prefixes() -> tuple[tuple[str, str, str], ...]:
     rs = lexicon.rows("department_prefixes.tsv")
     return tuple(sorted(((r[0], r[1], r[2]) for r in rs), key=lambda r: -len(r[0])))
@@ -150,11 +138,8 @@ def _generic_regex() -> re.Pattern:
     return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家"}) + ")*")
 
 
-def _boundary_ends_at(text: str, j: int, hard_only: bool = False) -> int:
-    """Length of a boundary word ending at text[j], 0 if none."""
-    window = text[max(0, j - _longest_boundary()):j][::-1]
-    m = _boundary_end(hard_only).match(window)
-    return len(m.group()) if m else 0
+_boundary_ends_at = lexicon.boundary_ends_at
+_boundary_starts_at = lexicon.boundary_starts_at
 
 
 def _run_start(text: str, a: int, floor: int = 0, hard_only: bool = False) -> int:
@@ -292,17 +277,6 @@ def _prefix_ok(text: str, p: int, run_start: int, prev_end: int) -> bool:
 # A department body never holds these: 各/有关 (collectives), 两级/以上 (levels in general), 的.
 _BAD_BODY = ("的", "各", "有关", "相关", "直属", "所属", "成员", "等", "全市", "全省", "我市", "本市",
              "两级", "以上", "以下", "地方", "级")
-
-
-@lru_cache(maxsize=1)
-def _boundary_start() -> re.Pattern:
-    return re.compile(lexicon.trie_regex(lexicon.boundary_words()))
-
-
-def _boundary_starts_at(text: str, p: int) -> int:
-    """Length of the longest boundary word starting at text[p], 0 if none."""
-    m = _boundary_start().match(text, p)
-    return len(m.group()) if m else 0
 
 
 def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:

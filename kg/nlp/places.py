@@ -81,10 +81,7 @@ def _opens_here(text: str, i: int) -> bool:
     """A name may start at i: nothing word-like or only a place/organisation name before it."""
     if i == 0 or _OPEN_BEFORE.match(text, i - 1):
         return True
-    tail = text[max(0, i - 8):i]
-    if any(tail.endswith(w) for w in lexicon.boundary_words()):
-        return True
-    return any(tail.endswith(s) for s in lexicon.org_suffixes() if len(s) >= 2)
+    return bool(lexicon.boundary_ends_at(text, i) or lexicon.suffix_ends_at(text, i))
 
 
 def _run_reaches_head(text: str, end: int) -> bool:
@@ -197,8 +194,7 @@ def _place_spans(text: str, city: str) -> list[tuple[int, int]]:
 
 def _glued_before(text: str, s: int) -> bool:
     """城区 right after a modifier (老城区, 中心城区, 主城区) is an urban area."""
-    return s > 0 and "\u3400" <= text[s - 1] <= "\u9fff" and not any(
-        text.endswith(w, 0, s) for w in lexicon.boundary_words())
+    return s > 0 and "\u3400" <= text[s - 1] <= "\u9fff" and not lexicon.boundary_ends_at(text, s)
 
 
 @lru_cache(maxsize=None)

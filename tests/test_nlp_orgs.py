@@ -256,3 +256,19 @@ def test_nlp_orgs_any_text_gives_spans_inside_it(text):
 ])
 def test_nlp_orgs_party_and_people_s_bodies(text, expected):
     assert labelled(text, "Department") == expected
+
+
+@pytest.mark.parametrize("text, label, expected", [
+    # bodies made of common words (教育, 文化, 旅游) are still departments
+    ("（市教育局、市科技局、市文化和旅游局、市医保局等按职责分工负责）", "Department",
+     ["市教育局", "市科技局", "市文化和旅游局", "市医保局"]),
+    # public bodies no suffix rule knows, named as responsible units
+    ("〔责任单位：市乡村振兴中心、市中小企业发展促进中心、市教育局〕", "Department",
+     ["市乡村振兴中心", "市中小企业发展促进中心", "市教育局"]),
+    ("（市农业农村局牵头，市乡村振兴中心、市财政局按职责分工负责）", "Department",
+     ["市农业农村局", "市乡村振兴中心", "市财政局"]),
+    ("加强市乡村振兴中心建设", "Department", []),
+    ("（市疾病预防控制中心、市急救中心负责）", "Institution", ["市疾病预防控制中心", "市急救中心"]),
+])
+def test_nlp_orgs_responsibility_lists(text, label, expected):
+    assert labelled(text, label) == expected

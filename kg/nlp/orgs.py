@@ -87,6 +87,14 @@ _COLLECTIVE = re.compile(
 )
 
 
+# Responsibility lists: 〔责任单位：A、B〕 and （A牵头，B、C负责）; their items, and what may trail one.
+_UNIT_LIST = re.compile(r"〔(?:牵头|责任|配合)?单位[:：]([^〕]{2,300})〕|（([^（）]{2,200}?(?:牵头|负责|配合)[^（）]{0,80})）")
+_LIST_SPLIT = re.compile(rf"[^、，,；;：:（）]+")
+_ITEM_TAIL = re.compile(r"(?:等)?(?:按职责分工)?(?:牵头|负责|配合)+$|等$")
+# How a public body's name ends when no organisation suffix covers it (中心, 站, 所, 队…).
+_UNIT_END = re.compile(rf"[{CJK}]{{3,20}}(?:中心|站|所|队|处|室|社|会|院|馆)")
+
+
 @dataclass(frozen=True)
 class OrgHit:
     start: int
@@ -316,8 +324,6 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
                 continue  # 市域范围内进行政府, 国务院和文旅部
             if not body and role not in ("core", "either", "bare") and not _standalone().fullmatch(pre):
                 continue
-            if len(pre) == 1 and body and _generic(body):
-                continue
             start = p
             if p == prev_end and text.startswith(("国家", "中国"), prev.start) and lexicon.place_at(pre, 0) == pre:
                 start = prev.start  # 国家税务总局株洲市税务局, 中国人民银行晋城市中心支行: a local branch
@@ -402,6 +408,7 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
     shadowed = {(h.start, h.end, h.label) for h in members}
     hits = [h for h in hits if (h.start, h.end, h.label) not in shadowed] + members
     hits += _collectives(text, hits)
+    hits += _listed_units(text, hits, city)
     return sorted(set(hits), key=lambda h: (h.start, h.end, h.label, h.hint))
 
 
@@ -477,6 +484,26 @@ def _collectives(text: str, hits: list[OrgHit]) -> list[OrgHit]:
             typ = next((suffixes[k][0] for k in sorted(suffixes, key=len, reverse=True) if kind.endswith(k)), "")
             if kind and typ in ("Department", "Institution"):
                 out.append(OrgHit(s - 2, s - 1, typ, text[s - 2] + kind))
+    return out
+
+
+def _listed_units(text: str, hits: list[OrgHit], city: str) -> list[OrgHit]:
+    """Units named in a responsibility list that no suffix rule knows: 市乡村振兴中心,
+    市中小企业发展促进中心 in 〔责任单位：…〕 or （…牵头，…负责）. A list item that opens with a level
+    or place and ends like a public body (中心, 站, 所, 队…) is a Department."""
+    covered = {(h.start, h.end) for h in hits}
+    out = []
+    for m in _UNIT_LIST.finditer(text):
+        g = 1 if m.group(1) is not None else 2
+        for item in _LIST_SPLIT.finditer(text, m.start(g), m.end(g)):
+            s, e = item.span()
+            tail = _ITEM_TAIL.search(text, s, e)
+            e = tail.start() if tail else e
+            if (s, e) in covered or not _UNIT_END.fullmatch(text, s, e):
+                continue
+            pres = _prefixes_at(text, s, city)
+            if pres and e - s - len(pres[0]) >= 2:
+                out.append(OrgHit(s, e, "Department"))
     return out
 
 

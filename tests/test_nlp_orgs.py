@@ -272,3 +272,11 @@ def test_nlp_orgs_party_and_people_s_bodies(text, expected):
 ])
 def test_nlp_orgs_responsibility_lists(text, label, expected):
     assert labelled(text, label) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("建设晋城市文化旅游学校和县级中医院", ["晋城市文化旅游学校"]),  # a place makes a kind specific
+    ("推动县级医院、综合医院和专科医院建设", []),
+])
+def test_nlp_orgs_place_plus_kind_is_a_name(text, expected):
+    assert labelled(text, "Institution") == expected

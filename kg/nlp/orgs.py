@@ -189,12 +189,16 @@ def _strip_boundaries(body: str) -> str:
 
 
 def _generic(body: str) -> bool:
-    """True when a body names a kind, not an organisation: 综合, 县级, 骨干, or nothing at all."""
+    """True when a body names a kind, not an organisation: 综合, 县级, 骨干, or nothing at all.
+
+    A place with a kind is specific (晋城市文化旅游学校): only a bare place is not a body."""
     rest = body
     while rest:
         p = lexicon.place_at(rest, 0)
         if p and any(d.name == p for d in lexicon.division_index()[p]):
             rest = rest[len(p):]
+            if rest:
+                return False
             continue
         m = _generic_regex().match(rest)
         if not m or not m.group():

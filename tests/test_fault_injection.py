@@ -182,3 +182,18 @@ def test_fault_injection_disk_full_keeps_previous_graph(tmp_path, built, monkeyp
     assert "No space left on device" in capsys.readouterr().err
     assert _temps(out) == []
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name in before} == before
+
+
+def test_fault_injection_damaged_cache_entries_are_rebuilt(tmp_path, built):
+    """A build killed while writing its cache, or a disk error, leaves damaged entries under
+    out/.kg-cache: they are misses, rebuilt, and the graph comes out the same."""
+    inputs, out, _ = built
+    assert main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"]) == 0
+    expected = (out / "graph.nt").read_bytes()
+    entries = sorted((out / ".kg-cache").rglob("*.pkl"))
+    assert entries
+    for i, p in enumerate(entries):
+        data = p.read_bytes()
+        p.write_bytes(data[: len(data) // 2] if i % 2 == 0 else b"\x80\x04garbage")
+    assert main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"]) == 0
+    assert (out / "graph.nt").read_bytes() == expected

@@ -233,7 +233,7 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
         if m.label == "County":
             g.code = m.canonical_hint
         if m.label == "Department":
-            g.level = _level_word(ident[1])
+            g.level = _level_word(ident)
         bl = blocks.get(m.doc_id)
         if bl and 0 <= m.block < len(bl):
             a = _DEFINED_ALIAS.match(bl[m.block].text, m.block_end)
@@ -297,15 +297,16 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
     return entities
 
 
-def _level_word(level: str) -> str:
-    if level in ("国家", ""):
-        return "国家" if level else ""
-    if level.endswith("省") or level == "省":
-        return "省"
-    if level.endswith("市") or level == "市":
-        return "市"
-    if level.endswith(("县", "区")):
-        return "县"
+def _level_word(ident: tuple) -> str:
+    """国家 | 省 | 市 | 县 for a department identity (level, body), "" when unknown."""
+    level, body = ident[1], ident[2]
+    table = lexicon.level_prefixes()
+    word = table.get(level) or (table.get(body, "") if not level else "")
+    if word and word != "*":
+        return word
+    for d in lexicon.division_index().get(level, ()):
+        if d.name == level:
+            return {"province": "省", "city": "市", "county": "县"}[d.level]
     return ""
 
 

@@ -173,3 +173,12 @@ def test_link_department_identity_normalises_places_and_bodies(a, b):
 ])
 def test_link_institution_abbreviations_are_narrow(short, long_, expected):
     assert is_abbreviation(short, long_) is expected
+
+
+@pytest.mark.parametrize("surface, level", [
+    ("国务院办公厅", "国家"), ("财政部", "国家"), ("山西省人民政府", "省"), ("市发改委", "市"), ("泽州县人民政府", "县"),
+])
+def test_link_department_level(surface, level):
+    doc = _doc(surface)
+    ents = link(_mentions(doc, [(surface, "Department", "")]), [doc])
+    assert [e.level for e in ents.values()] == [level]

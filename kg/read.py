@@ -4,6 +4,11 @@ Gazettes arrive as UTF-8 (with or without BOM), GB18030/GBK from government
 websites, or UTF-16 from Windows tools. Byte-order marks decide first; then
 strict UTF-8; then charset-normalizer, accepted only when the result is
 plausibly Chinese text. Anything else is an InputError naming the file.
+
+Damaged text is decoded, not dropped: UTF-8 with a few broken sequences (a file cut inside a
+character, a stray byte) or GB18030 cut inside its last character decode with U+FFFD in place
+of the bad bytes, and `Source.warnings` says where (the build prints it). Devices and FIFOs
+are refused before reading; no read takes more than MAX_BYTES.
 """
 from __future__ import annotations
 

@@ -280,3 +280,11 @@ def test_nlp_orgs_responsibility_lists(text, label, expected):
 ])
 def test_nlp_orgs_place_plus_kind_is_a_name(text, expected):
     assert labelled(text, "Institution") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("建设东方市场和安宁市场", []),
+    ("高平市市场监督管理局", ["高平市"]),
+])
+def test_nlp_places_market_is_not_a_city(text, expected):
+    assert labelled(text, "County") == expected

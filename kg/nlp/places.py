@@ -118,6 +118,8 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
     county_at = [(s, e, d) for s, e, name, d, official in raw if d.level == "county"]
     out: list[PlaceHit] = []
     for s, e, name, d, official in raw:
+        if name.endswith("市") and text.startswith("场", e):
+            continue  # 东方市场, 晋城市场: 市场 (market), not the city
         if d.level != "county":
             if official:
                 out.append(PlaceHit(s, e, "Place", d.code))

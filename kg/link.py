@@ -254,10 +254,13 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
         if ident[0] in ("Enterprise", "Institution"):
             names[ident[0]].append(ident)
     for typ, idents in names.items():
-        for short in idents:
+        by_first = defaultdict(list)  # an abbreviation keeps the first character: compare only those
+        for ident in sorted(idents):
+            by_first[ident[1][:1]].append(ident)
+        for short in sorted(idents):
             if short in merged:
                 continue
-            longs = [lg for lg in idents if lg != short and is_abbreviation(short[1], lg[1])]
+            longs = [lg for lg in by_first[short[1][:1]] if lg != short and is_abbreviation(short[1], lg[1])]
             if len(longs) == 1:
                 merged[short] = longs[0]
 
@@ -286,7 +289,10 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
         if owner.setdefault(key, ident) != ident:
             label = _expanded_label(g, label)
             key = entity_key(g.type, label)
-            owner.setdefault(key, ident)
+            if owner.setdefault(key, ident) != ident:  # still taken: spell the identity out
+                label = label + "（" + "/".join(str(x) for x in ident[1:]) + "）"
+                key = entity_key(g.type, label)
+                owner[key] = ident
         ent = entities.get(key)
         if ent is None:
             ent = entities[key] = Entity(key=key, type=g.type, label=label, code=g.code, level=g.level)

@@ -8,7 +8,11 @@ Place or Collective; `span.kb_id_` carries a canonical hint (a county's code, th
 a coordinated member). Later components see earlier spans.
 
 `extract(document)` runs the pipeline over a document's blocks and returns `Mention` records with
-source offsets and lines.
+source offsets and lines. Components learn the document's city (a 4-digit GB/T 2260 prefix, for
+bare county names such as 泽州 and for 市 = 晋城市) from `doc.user_data["kg_city"]`.
+
+Tokens are single characters, as with spaCy's Chinese "char" segmenter; `CharTokenizer` and
+`TextDoc` only make building a Doc and reading its text cheap (see their docstrings).
 """
 from __future__ import annotations
 
@@ -113,7 +117,7 @@ def extract(doc: Document) -> list[Mention]:
             a, b = sp.start_char, sp.end_char
             start, end = block.source_span(a, b)
             out.append(Mention(
-                doc_id=doc.id, label=sp.label_, text=sp.text, start=start, end=end,
+                doc_id=doc.id, label=sp.label_, text=block.text[a:b], start=start, end=end,
                 line=src.line_of(start), block=bi, block_start=a, block_end=b,
                 source=src.path, canonical_hint=sp.kb_id_,
             ))

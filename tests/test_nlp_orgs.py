@@ -288,3 +288,12 @@ def test_nlp_orgs_place_plus_kind_is_a_name(text, expected):
 ])
 def test_nlp_places_market_is_not_a_city(text, expected):
     assert labelled(text, "County") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one-character function words end a run only before a place or level word
+    ("共建山西省数字经济研究院，由山西大学牵头，对外经济贸易大学参与",
+     ["山西省数字经济研究院", "山西大学", "对外经济贸易大学"]),
+])
+def test_nlp_orgs_function_characters_inside_names(text, expected):
+    assert labelled(text, "Institution") == expected

@@ -188,7 +188,7 @@ def boundary_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def hard_boundary_words() -> frozenset[str]:
-    """Boundary words that never occur inside a company name (without the "soft" ones)."""
+    """Boundary words that end company runs too (all but the "soft" ones)."""
     return frozenset(r[0].strip() for r in rows("boundaries.tsv") if len(r) < 2 or r[1].strip() != "soft")
 
 
@@ -233,10 +233,25 @@ def _ending_regex(kind: str) -> re.Pattern:
     return re.compile(trie_regex({w[::-1] for w in ws}))
 
 
+@lru_cache(maxsize=1)
+def before_name_words() -> frozenset[str]:
+    """Boundary words that end a run only before a place or level word (经 in 经市政府 vs 经济)."""
+    return frozenset(r[0].strip() for r in rows("boundaries.tsv") if len(r) > 1 and r[1].strip() == "before-name")
+
+
+def _names_follow(text: str, j: int) -> bool:
+    return j < len(text) and (text[j] in "市省县区国中" or bool(place_at(text, j)))
+
+
 def boundary_ends_at(text: str, j: int, hard_only: bool = False) -> int:
     """Length of the boundary word that ends at offset j (text[j-k:j]), 0 if none."""
     m = _ending_regex("hard" if hard_only else "all").match(text[max(0, j - _longest_boundary()):j][::-1])
-    return len(m.group()) if m else 0
+    if not m:
+        return 0
+    word = m.group()[::-1]
+    if word in before_name_words() and not _names_follow(text, j):
+        return 0
+    return len(word)
 
 
 def suffix_ends_at(text: str, j: int) -> int:
@@ -253,4 +268,8 @@ def _boundary_start() -> re.Pattern:
 def boundary_starts_at(text: str, p: int) -> int:
     """Length of the longest boundary word starting at text[p], 0 if none."""
     m = _boundary_start().match(text, p)
-    return len(m.group()) if m else 0
+    if not m:
+        return 0
+    if m.group() in before_name_words() and not _names_follow(text, m.end()):
+        return 0
+    return len(m.group())

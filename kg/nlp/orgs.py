@@ -180,9 +180,9 @@ def _in_name(text: str, i: int) -> bool:
 
 
 def _strip_boundaries(body: str) -> str:
-    """发展互联网 → 互联网: leading boundary words a run took in."""
+    """发展互联网 → 互联网, 对非国有 → 非国有: leading boundary words a run took in."""
     while True:
-        k = _boundary_starts_at(body, 0)
+        k = _boundary_starts_at(body, 0) or (1 if body[:1] in lexicon.before_name_words() else 0)
         if not k or k >= len(body):
             return body
         body = body[k:]

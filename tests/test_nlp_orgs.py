@@ -297,3 +297,15 @@ def test_nlp_places_market_is_not_a_city(text, expected):
 ])
 def test_nlp_orgs_function_characters_inside_names(text, expected):
     assert labelled(text, "Institution") == expected
+
+
+def test_nlp_orgs_county_level_document():
+    text = ("各乡（镇）人民政府，县直各有关单位：由县文旅局牵头，县发改局、县市场监管局配合。"
+            "支持平遥县人民医院、山西平遥牛肉集团有限公司。平遥、介休、灵石三县（市）联动。")
+    city = infer_city("平遥县人民政府")
+    assert city == "1407"
+    got = {(text[h.start:h.end], h.label) for h in find_orgs(text, city)}
+    assert {("各乡（镇）人民政府", "Collective"), ("县直各有关单位", "Collective"), ("县文旅局", "Department"),
+            ("县发改局", "Department"), ("县市场监管局", "Department"), ("平遥县人民医院", "Institution"),
+            ("山西平遥牛肉集团有限公司", "Enterprise")} <= got
+    assert [text[h.start:h.end] for h in find_places(text, city) if h.label == "County"][-3:] == ["平遥", "介休", "灵石"]

@@ -31,8 +31,8 @@ from .spans import SPAN_KEY, add_spans, doc_city, doc_text
 
 # What may stand right before a name that opens there: start, punctuation, spaces, digits.
 _OPEN_BEFORE = re.compile(rf"[^{CJK}A-Za-z]")
-# A list separator between county names (泽州县、高平市和阳城县).
-_LIST_SEP = re.compile(r"[、，,和及与或\s]")
+# What may follow a county in a list (泽州县、高平市和阳城县, 平遥、介休、灵石三县).
+_LIST_SEP = re.compile(r"[、，,和及与或等\s]|[一二三四五六七八九十两几][县市区个]")
 # Classifier phrases end a name run: 五个现代农业科技产业园 is no longer 泽州's name.
 _NUMERAL_RUN = re.compile(r"[0-9０-９一二三四五六七八九十两几多数]+[个家所批项座条类大]")
 

@@ -49,10 +49,24 @@ def _norm(s: str) -> str:
 
 @dataclass(frozen=True)
 class Place:
-    """The document's city and province, for expanding 市 / 省."""
+    """The document's city, province and (for a county's own documents) county, for expanding 市 / 省 / 县."""
 
     city: str = ""  # e.g. 晋城市
     province: str = ""  # e.g. 山西省
+    county: str = ""  # e.g. 平遥县, when a county issued the document
+
+    @classmethod
+    def of_document(cls, doc: Document) -> "Place":
+        from .nlp import document_city
+
+        where = cls.of_code(document_city(doc))
+        head = "".join(doc.issuers) + doc.title
+        for s, e in lexicon.official_places(head):
+            ds = [d for d in lexicon.division_index()[head[s:e]] if d.level == "county" and d.name == head[s:e]]
+            if ds and head.startswith(("人民政府", "政府", "委", "办"), e):
+                county = ds[0].name  # a county-level city's own 市 is itself (介休市的市财政局)
+                return cls(county if county.endswith("市") else where.city, where.province, county)
+        return where
 
     @classmethod
     def of_code(cls, code: str) -> "Place":
@@ -95,6 +109,8 @@ def department_identity(surface: str, where: Place = Place()) -> tuple[str, str]
         level = level[inner[-1][0]:]  # 山西省晋城市 → 晋城市
     if level == "市":
         level = where.city or "市"
+    elif level in ("县", "区"):
+        level = where.county or level
     elif level == "省":
         level = where.province or "省"
     elif level and level not in lexicon.level_prefixes():
@@ -207,9 +223,7 @@ def _division_name(code: str) -> str:
 
 def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity]:
     """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`."""
-    from .nlp import document_city
-
-    places = {d.id: Place.of_code(document_city(d)) for d in documents}
+    places = {d.id: Place.of_document(d) for d in documents}
     blocks = {d.id: d.blocks for d in documents}
     groups: dict[tuple, _Group] = {}
     defined: dict[tuple[str, str], tuple] = {}  # (doc, alias) → identity of the named thing

@@ -182,3 +182,12 @@ def test_link_department_level(surface, level):
     doc = _doc(surface)
     ents = link(_mentions(doc, [(surface, "Department", "")]), [doc])
     assert [e.level for e in ents.values()] == [level]
+
+
+def test_link_county_departments_of_two_counties_stay_apart():
+    a, b = _doc("县财政局负责", "a"), _doc("县财政局负责", "b")
+    a = Document(id="a", source=a.source, title="关于…的通知", issuers=("平遥县人民政府",), blocks=a.blocks, end=a.end)
+    b = Document(id="b", source=b.source, title="关于…的通知", issuers=("介休市人民政府",), blocks=b.blocks, end=b.end)
+    ms = _mentions(a, [("县财政局", "Department", "")]) + _mentions(b, [("县财政局", "Department", "")])
+    ents = link(ms, [a, b])
+    assert len(ents) == 2

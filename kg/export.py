@@ -151,11 +151,9 @@ def export(oxquads, fmt: str, out_dir: Path, out: Path | None = None) -> Path:
 
 def load_quads(path: Path) -> list:
     """Quads of a graph file written by kg (ttl/nt give the default graph only)."""
-    path = Path(path)
-    if not path.exists():
-        from .errors import GraphNotBuiltError
+    from .store import check_graph_path
 
-        raise GraphNotBuiltError(f"{path}: no graph here; run `python build_graph.py --out {path.parent}` first")
+    path = check_graph_path(path)
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".")) or ox.RdfFormat.TURTLE
     with open(path, "rb") as fh:
         parsed = list(ox.parse(fh, format=fmt))
@@ -165,7 +163,8 @@ def load_quads(path: Path) -> list:
 
 def export_command(args) -> int:
     graph = Path(args.graph)
-    src = graph.with_suffix(".trig") if graph.with_suffix(".trig").exists() else graph
+    trig = graph.with_suffix(".trig")
+    src = trig if graph.suffix != ".trig" and trig.is_file() else graph
     quads = load_quads(src)
     target = export(quads, args.format, graph.parent, Path(args.out) if args.out else None)
     print(target)

@@ -526,9 +526,9 @@ def make_server(graph_path, host: str = "127.0.0.1", port: int = 0, timeout: flo
                 max_rows: int = DEFAULT_MAX_ROWS, *, engine: str = "auto", persist_dir=None,
                 workers: int = 2, max_request: int = MAX_QUERY_BYTES, verbose: bool = False) -> SparqlServer:
     """A ready server (workers loaded, socket bound; port 0 picks a free one); call serve_forever()."""
-    from .store import _check, open_store
+    from .store import check_graph_path, open_store
 
-    graph_path = _check(graph_path)
+    graph_path = check_graph_path(graph_path)
     if persist_dir is not None:  # load or refresh the store once, then workers open it read-only
         open_store(persist_dir, graph_path)  # closed when the returned store is collected
     pool = WorkerPool(Path(graph_path), engine=engine, persist_dir=persist_dir, size=workers)

@@ -45,7 +45,8 @@ def _format_of(path: Path) -> tuple[str, str]:
                                f"expected one of {', '.join(sorted(FORMATS))}") from None
 
 
-def _check(path) -> Path:
+def check_graph_path(path) -> Path:
+    """The graph file to read, or a clear error: missing (not built yet) or a folder."""
     path = Path(path)
     if not path.exists():
         raise GraphNotBuiltError(f"{path}: no graph there; build it first with `kg build --out {path.parent}`")
@@ -71,7 +72,7 @@ def open_graph(path, engine: str = "auto", persist_dir=None, read_only: bool = F
     the graph lives in an on-disk Oxigraph store, reloaded only when the file changed.
     Named graphs (TriG, N-Quads) are queried as their union.
     """
-    path = _check(path)
+    path = check_graph_path(path)
     _format_of(path)
     if persist_dir is not None:
         return _wrap(open_store(persist_dir, path, read_only=read_only))
@@ -138,7 +139,7 @@ def open_store(persist_dir, source=None, read_only: bool = False):
     persist_dir = Path(persist_dir)
     stamp_file = persist_dir / _STAMP
     if source is not None:
-        source = _check(source)
+        source = check_graph_path(source)
         want = _fingerprint(source)
         have = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
         if have != want:

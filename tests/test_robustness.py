@@ -581,12 +581,10 @@ def test_robustness_cli_query_refuses_service(tmp_path):
     assert proc.returncode == 4 and "SERVICE" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="kg/export.py load_quads(): --graph naming a folder raises "
-                                       "IsADirectoryError (traceback, exit 1) instead of a KGError")
 def test_robustness_export_of_a_folder_is_a_clean_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--graph", str(tmp_path), "--format", "nt"],
                           capture_output=True, text=True, timeout=120)
-    assert proc.returncode != 1 and "Traceback" not in proc.stderr
+    assert proc.returncode == 3 and "is a folder" in proc.stderr and "Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("command", ["query", "stats", "viz"])

@@ -254,6 +254,7 @@ def to_term(value) -> Identifier:
 
 
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_BACKSLASH_U_RE = re.compile(r"(?<=\\\\)[uU]")  # a u / U right after an escaped backslash
 _IRI_BAD_RE = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # characters an IRIREF may not hold
 
 
@@ -262,6 +263,9 @@ def sparql_term(term: Identifier) -> str:
     close the string and no whitespace is rewritten by the parser (rdflib's n3() keeps tabs raw)."""
     if isinstance(term, Literal):
         body = '"' + "".join(_ECHAR.get(c, c) for c in str(term)) + '"'
+        # SPARQL expands \uXXXX anywhere before parsing, even after an escaped backslash:
+        # write that u / U itself as a codepoint escape so "\\u0041" stays six characters
+        body = _BACKSLASH_U_RE.sub(lambda m: f"\\U{ord(m[0]):08X}", body)  # 8 digits: no hex after it is eaten
         if term.language:
             return f"{body}@{term.language}"
         if term.datatype:

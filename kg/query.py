@@ -9,6 +9,12 @@ Oxigraph (whose substitutions only reach projected variables).
     from kg.query import KG
     kg = KG.load("out/graph.ttl")
     kg.query("measures_led_by", unit="市市场监管局").rows
+
+A label parameter is matched by binding, not by a late FILTER, so both engines look the
+label up in their index first (rdflib evaluates FILTERs last: 70 s instead of 0.3 s):
+
+    BIND(STRLANG(STR(?unit), "zh") AS ?unitZh)
+    { ?lead skos:prefLabel|skos:altLabel ?unitZh } UNION { ?lead skos:prefLabel|skos:altLabel ?unit }
 """
 from __future__ import annotations
 

@@ -44,6 +44,13 @@ SELECT ?m ?u ?label ?class ?lead WHERE {
 }"""
 
 
+_LEAD_BASIS = """
+PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
+SELECT ?basis (COUNT(DISTINCT ?m) AS ?n) WHERE {
+  ?m a kg:Measure . OPTIONAL { ?m kg:leadBasis ?b } BIND(COALESCE(STR(?b), "none") AS ?basis)
+} GROUP BY ?basis"""
+
+
 def short(iri: str) -> str:
     """An IRI with a known prefix shortened (kg:Measure, skos:prefLabel)."""
     for ns, prefix in PREFIXES.items():
@@ -65,6 +72,11 @@ def class_counts(graph) -> list[tuple[str, int]]:
 def property_counts(graph) -> list[tuple[str, int]]:
     """(property, number of triples), most frequent first."""
     return _counts(graph, _PROPERTY_COUNTS)
+
+
+def lead_basis_counts(graph) -> list[tuple[str, int]]:
+    """Measures by how their lead was determined: explicit (牵头), first-listed, none."""
+    return sorted(((str(b), int(n)) for b, n in graph.query(_LEAD_BASIS)), key=lambda r: (-r[1], r[0]))
 
 
 def co_responsibility_network(graph) -> nx.Graph:
@@ -140,6 +152,9 @@ def stats_text(graph, top: int = 15) -> str:
     """Everything `kg stats` prints."""
     parts = [f"triples: {len(graph)}", "", "classes", _table(("class", "instances"), class_counts(graph)),
              "", "properties", _table(("property", "triples"), property_counts(graph))]
+    basis = lead_basis_counts(graph)
+    if basis:
+        parts += ["", "measures by lead basis", _table(("leadBasis", "measures"), basis)]
     net = co_responsibility_network(graph)
     ranked = centrality(net)
     parts += ["", f"co-responsibility network: {net.number_of_nodes()} units, {net.number_of_edges()} pairs, "

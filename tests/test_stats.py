@@ -40,6 +40,12 @@ def test_stats_counts_sorted_most_frequent_first(mini):
     assert counts == sorted(counts, key=lambda r: (-r[1], r[0]))
 
 
+def test_stats_lead_basis_counts(mini):
+    from kg.stats import lead_basis_counts
+
+    assert lead_basis_counts(mini) == [("explicit", 3), ("first-listed", 1)]
+
+
 @pytest.mark.parametrize("iri,expected", [
     ("https://w3id.org/cn-policy-kg/ontology#ledBy", "kg:ledBy"),
     ("http://www.w3.org/2004/02/skos/core#altLabel", "skos:altLabel"),
@@ -106,3 +112,4 @@ def test_stats_command_prints_tables(gazette_graph_path, capsys):
     out = capsys.readouterr().out
     assert "kg:Measure" in out and "kg:responsibleUnit" in out
     assert "departments by betweenness (top 5)" in out and "市市场监管局" in out
+    assert "measures by lead basis" in out and "explicit" in out

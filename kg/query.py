@@ -29,7 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from .errors import QueryError

@@ -19,14 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, Variable
 from rdflib.query import Result as RDFResult
 
 from .errors import InputError

@@ -3,7 +3,9 @@
 Copy 0 is the gazette itself; copy k > 0 renames things so the linker has real work
 (new entities per copy, not N identical ones) and documents stay distinct:
 
-- 文号 numbers: 〔2022〕27号 → 〔2022〕k027号 (unique across copies, still a valid 文号);
+- 文号: the copy number goes in front of the serial number, 〔2022〕27号 → 〔2022〕327号 in
+  copy 3, and the year goes back by one each time the serial would pass four digits
+  (real 文号 have at most four; longer ones are not recognised as document numbers);
 - counties and prefecture cities: every division name of GB/T 2260 (cpca's adcodes.csv)
   that the text uses, with its short form (泽州县/泽州), is swapped for another real
   division with the same suffix, chosen per copy from a seeded RNG;
@@ -24,8 +26,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-# 文号 numbers: 〔2022〕27号 / [2022]27号; the year stays, the number gets the copy in front.
-DOC_NUMBER = re.compile(r"([〔\[［(（]\s*(?:19|20)\d\d\s*[〕\]］)）]\s*)(\d{1,4})(\s*号)")
+# 文号 year and serial: 〔2022〕27号 / [2022]27号.
+DOC_NUMBER = re.compile(r"([〔\[［(（]\s*)((?:19|20)\d\d)(\s*[〕\]］)）]\s*)(\d{1,4})(\s*号)")
 # A brand (two Han characters) followed by an industry word and a company suffix.
 INDUSTRY = ("能源科技", "能源", "科技", "实业", "电子", "控股", "装备", "燃气", "电气", "精密", "光机电", "煤业", "化工",
             "建设", "投资", "发展", "农业", "医药", "材料", "文化", "旅游", "集团", "环球", "机械", "钢铁", "铸造", "物流")
@@ -83,6 +85,9 @@ class Perturber:
         self.used = {n: by_name[n] for n in sorted(found & by_name.keys())}
         self.pools = {suffix: [n for n in names if n not in found and _stem(n) and _stem(n) not in found]
                       for suffix, names in divisions().items()}
+        serials = [int(m.group(4)) for m in DOC_NUMBER.finditer(text)]
+        self.stride = 10 ** len(str(max(serials, default=1)))  # 527 → 1000: serials of copies never meet
+        self.per_year = max(1, 9999 // self.stride)
         self.brands = {}  # "博耀能源科技" → "博耀"
         for m in COMPANY.finditer(text):
             brand = m.group(1)
@@ -116,12 +121,18 @@ class Perturber:
             new_brand[brand] = new
         return {name: new_brand[brand] + name[len(brand):] for name, brand in sorted(self.brands.items())}
 
+    def _doc_number(self, m: re.Match, k: int) -> str:
+        """Copy k's 文号: serial r·stride + n in year − q, (q, r) = divmod(k, copies per year)."""
+        q, r = divmod(k, self.per_year)
+        year, serial = int(m.group(2)) - q, r * self.stride + int(m.group(4))
+        return f"{m.group(1)}{year}{m.group(3)}{serial}{m.group(5)}"
+
     def copy(self, k: int) -> str:
         """Copy number k (0 = unchanged)."""
         if k == 0:
             return self.text
         rng = random.Random(f"{self.seed}:{k}")
-        text = DOC_NUMBER.sub(lambda m: f"{m.group(1)}{k}{int(m.group(2)):03d}{m.group(3)}", self.text)
+        text = DOC_NUMBER.sub(lambda m: self._doc_number(m, k), self.text)
         return _replace_all(text, {**self.division_map(rng), **self.company_map(rng)})
 
 

@@ -40,12 +40,22 @@ def test_bench_synth_is_deterministic_and_copies_differ():
     assert synth.perturb(TEXT, 1, seed=8) != copies[0]
 
 
-@pytest.mark.parametrize("copy, numbers", [
-    (1, ["〔2022〕1027号", "〔2016〕1033号"]),
-    (12, ["〔2022〕12027号", "〔2016〕12033号"]),
+@pytest.mark.parametrize("copy, numbers", [  # serials up to 33: stride 100, 99 copies a year
+    (1, ["〔2022〕127号", "〔2016〕133号"]),
+    (12, ["〔2022〕1227号", "〔2016〕1233号"]),
+    (99, ["〔2021〕27号", "〔2015〕33号"]),
+    (100, ["〔2021〕127号", "〔2015〕133号"]),
 ])
 def test_bench_synth_document_numbers_are_unique_per_copy(copy, numbers):
     assert re.findall(r"〔\d{4}〕\d+号", synth.perturb(TEXT, copy)) == numbers
+
+
+def test_bench_synth_document_numbers_keep_four_digits():
+    text = "晋市政发〔2022〕527号 晋市政发〔2022〕9号"
+    numbers = [n for k in range(1, 60) for n in re.findall(r"〔\d{4}〕(\d+)号", synth.perturb(text, k))]
+    assert max(map(len, numbers)) <= 4
+    per_copy = [tuple(re.findall(r"〔\d{4}〕\d+号", synth.perturb(text, k))) for k in range(60)]
+    assert len({n for c in per_copy for n in c}) == 120  # no 文号 repeats across 60 copies
 
 
 def test_bench_synth_swaps_real_divisions_and_brands_consistently():

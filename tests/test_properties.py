@@ -244,7 +244,6 @@ def test_properties_undouble_consecutive_equal_bold_headings():
     assert clean(_source(once)).text == once
 
 
-@pytest.mark.xfail(strict=True, reason="kg/clean (H1): found by the properties with other seeds, still open")
 @pytest.mark.parametrize("text,expected", [
     # a lone U+FFFD becomes a space after the trailing-space pass has run: the next pass drops it
     ("\ufffd\n正文\n", None),

@@ -1,7 +1,7 @@
 """Source → Cleaned: small composed steps, each keeping the map back to source offsets.
 
     normalize_spaces → to_simplified → mark_pages → drop_furniture → drop_blank_lines
-    → join_vertical → undouble → close_font_gaps → repair_glyphs
+    → join_vertical → undouble → repair_glyphs → close_font_gaps → drop_blank_lines
 
 The cleaned text keeps one visual line per line (segmentation reads line widths and page
 starts); a page's first line begins with "\\f". `Cleaned.origin[i]` is the source offset of

@@ -239,10 +239,16 @@ def undouble(d: Draft) -> Draft:
             joined = line + text[na:nxt[1]]
             pos = pos + list(range(na, nxt[1]))
         end, chunks = parse_doubled(joined, 0)
+        if any(x < len(line) < x + 2 * n for x, n in chunks):
+            # a chunk whose two copies sit on different lines: faux bold draws both copies at
+            # the same place, so they never straddle a line break; these are equal lines
+            # ("00一" / "00一", a bold line printed twice). Parse this line alone.
+            end, chunks = parse_doubled(line, 0)
         if end > len(line):
-            straddles = any(x < len(line) < x + 2 * n for x, n in chunks)
-            if not straddles and (end - len(line) < 4 or _starts_heading(joined[len(line):])):
-                # a stray double at the next line's start, or the next heading: not this run's
+            if (end - len(line) < 4 or _starts_heading(joined[len(line):])
+                    or _reads_doubled("".join(joined[x:x + n] for x, n in chunks))):
+                # a stray double at the next line's start, or the next heading, or a bold line
+                # printed twice (joined, it would read as bold again): not this run's
                 chunks = [(x, n) for x, n in chunks if x + 2 * n <= len(line)]
                 end = max((x + 2 * n for x, n in chunks), default=0)
         out_len = sum(n for _, n in chunks)
@@ -273,6 +279,13 @@ def undouble(d: Draft) -> Draft:
     edits.sort(key=lambda e: (e[0], e[1]))
     # a footer or header printed in bold is recognisable only now
     return drop_furniture(d.rewrite(_dedupe(edits)))
+
+
+def _reads_doubled(s: str) -> bool:
+    """s starts with a run undouble would take for bold print (used to keep clean idempotent)."""
+    _, chunks = parse_doubled(s, 0)
+    return (bool(chunks) and (sum(n for _, n in chunks) >= 3 or len(chunks) >= 2)
+            and P.HAN.search("".join(s[x:x + n] for x, n in chunks)) is not None)
 
 
 def _starts_heading(line: str) -> bool:
@@ -343,4 +356,8 @@ def repair_glyphs(d: Draft) -> Draft:
     return d
 
 
-STEPS = (normalize_spaces, mark_pages, drop_furniture, drop_blank_lines, join_vertical, undouble, close_font_gaps, repair_glyphs)
+# repair_glyphs runs before close_font_gaps and drop_blank_lines run once more after it: a repair
+# can leave a Han–Latin gap ("到�2025" → "到 2025") or an empty line (a line that was only U+FFFD),
+# which a second cleaning would otherwise remove (clean must be idempotent).
+STEPS = (normalize_spaces, mark_pages, drop_furniture, drop_blank_lines, join_vertical, undouble, repair_glyphs,
+         close_font_gaps, drop_blank_lines)

@@ -314,3 +314,12 @@ def test_nlp_orgs_county_level_document():
 def test_nlp_orgs_quotes_delimit_a_name():
     text = "先后合作共建“晋城市中北先进材料与智能装备研究院”，以“富士康科技工业园”为依托"
     assert labelled(text, "Institution") == ["晋城市中北先进材料与智能装备研究院"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("投资1.2亿元的山西德马格重工机械有限公司", ["山西德马格重工机械有限公司"]),  # 重工 is a word of the name
+    ("鼓励皇城药业与北京首都医科大学合作", ["皇城药业"]),
+    ("晋能控股集团晋圣上孔煤业有限公司", ["晋能控股集团", "晋能控股集团晋圣上孔煤业有限公司"]),  # a group is a parent
+])
+def test_nlp_orgs_industry_words_inside_company_names(text, expected):
+    assert labelled(text, "Enterprise") == expected

@@ -391,6 +391,8 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
         nxt = ent_starts.get(b)
         if role == "inner" and nxt is not None:
             continue  # 集团有限公司, 煤业有限公司: the longer suffix ends the name
+        if role == "inner" and text[a:b] != "集团" and _continues_to_company(text, b, ent_inst):
+            continue  # 山西德马格重工机械有限公司: 重工 is a word of the name (a 集团 is a parent, kept)
         if typ == "Institution" and nxt is not None and nxt[1] == "Enterprise":
             continue  # 鸿智纳米光机电研究院有限公司 is a company
         end = b
@@ -427,6 +429,15 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
     hits += _collectives(text, hits)
     hits += _listed_units(text, hits, city)
     return sorted(set(hits), key=lambda h: (h.start, h.end, h.label, h.hint))
+
+
+def _continues_to_company(text: str, b: int, anchors) -> bool:
+    """The name run goes on after b, without a break, to a company suffix."""
+    for x, _y, typ, _role in anchors:
+        if x > b and typ == "Enterprise":
+            return x - b <= 12 and all(_in_name(text, i) for i in range(b, x)) and not any(
+                _boundary_ends_at(text, i, True) for i in range(b + 1, x + 1))
+    return False
 
 
 def _company_end(text: str, anchors, a: int) -> int:

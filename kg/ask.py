@@ -403,6 +403,17 @@ def _clean_question(question: str) -> str:
     return _CJK_SPACE_RE.sub("", q)
 
 
+def _simplified(question: str) -> str:
+    """The question in Simplified characters when it is written in Traditional ones
+    (市市場監管局牽頭哪些項目 → 市市场监管局牵头哪些项目). Only then: t2s also rewrites characters
+    both scripts share (高平乾通 → 高平干通), so a Simplified question is left alone."""
+    from .clean.traditional import script_chars, to_simplified_text
+
+    trad, simp = script_chars()
+    n_trad = sum(c in trad for c in question)
+    return to_simplified_text(question) if n_trad > sum(c in simp for c in question) else question
+
+
 def _clean_slot(text: str) -> str:
     prev = None
     while prev != text:
@@ -439,7 +450,7 @@ class Asker:
         return self._documents
 
     def ask(self, question: str) -> Answer:
-        q = _clean_question(question)
+        q = _clean_question(_simplified(question))
         near: list[tuple[str, list[str]]] = []  # slot text that matched a pattern but did not link
         for name, param, slot, types, _, patterns in _COMPILED:
             for rx in patterns:

@@ -86,6 +86,21 @@ def test_ask_abbreviation_gives_same_answer_as_full_name(asker, short, full):
     assert a.result.rows == b.result.rows and a.result.rows
 
 
+@pytest.mark.parametrize("question,title", [
+    ("市市場監管局牽頭哪些項目？", "提高企业知识产权创造能力"),  # Traditional characters
+    ("Which measures does 市市場監管局 lead?", "提高企业知识产权创造能力"),
+])
+def test_ask_traditional_questions_are_understood(mini_asker, question, title):
+    ans = mini_asker.ask(question)
+    assert ans.target.label == "市市场监管局" and title in ans.result.column("title")
+
+
+def test_ask_simplified_questions_are_not_converted():
+    from kg.ask import _simplified
+
+    assert _simplified("高平乾通园区运营有限公司建设哪些项目？") == "高平乾通园区运营有限公司建设哪些项目？"
+
+
 def test_ask_fgw_abbreviation_on_a_graph_without_that_alias(mini_asker):
     ans = mini_asker.ask("市发改委牵头哪些项目？")
     assert ans.target.label == "市发展改革委" and ans.target.how in ("abbreviation", "linker")

@@ -738,8 +738,6 @@ def test_robustness_query_parameters_cannot_inject_sparql(value):
         assert run(g, name, {param: value}).to_dicts() == []
 
 
-@pytest.mark.xfail(strict=True, reason="kg/ask.py: a question in Traditional characters is not understood; "
-                                       "convert it first with kg.clean.traditional.to_simplified_text")
 def test_robustness_ask_understands_traditional_questions(capsys):
     assert main(["ask", "市市場監管局牽頭哪些項目？", "--graph", str(MINI)]) == 0
     assert "提高企业知识产权创造能力" in capsys.readouterr().out

@@ -323,3 +323,13 @@ def test_nlp_orgs_quotes_delimit_a_name():
 ])
 def test_nlp_orgs_industry_words_inside_company_names(text, expected):
     assert labelled(text, "Enterprise") == expected
+
+
+@pytest.mark.parametrize("text, city, code", [
+    ("北京市朝阳区人民政府", "", "110105"),
+    ("长春市朝阳区", "", "220104"),
+    ("朝阳区人民政府", "2201", "220104"),
+    ("朝阳区人民政府", "1101", "110105"),
+])
+def test_nlp_places_shared_names_resolve_by_city(text, city, code):
+    assert [h.code for h in find_places(text, city or infer_city(text)) if h.label == "County"] == [code]

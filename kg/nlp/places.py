@@ -64,8 +64,8 @@ def infer_city(text: str) -> str:
     votes: Counter = Counter()
     index = lexicon.division_index()
     for s, e in lexicon.official_places(text):
-        ds = index[text[s:e]]
-        if len(ds) == 1 and ds[0].level in ("city", "county"):
+        ds = [d for d in index[text[s:e]] if d.level in ("city", "county")]  # 北京市: the city, not the province
+        if len(ds) == 1:
             votes[ds[0].city] += 2 if ds[0].level == "city" else 1
     if not votes:
         return ""

@@ -13,6 +13,7 @@ MAX_QUERY_BYTES (413), malformed queries (400, with line and column).
 from __future__ import annotations
 
 import html
+import ipaddress
 import queue
 import socket
 import subprocess
@@ -397,6 +398,9 @@ def form_page(query: str = _EXAMPLE, triples: int = 0) -> bytes:
     return _html_page(body).encode("utf-8")
 
 
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]", ""}
+
+
 class SparqlHandler(BaseHTTPRequestHandler):
     server_version = "kg-sparql/0.1"
     protocol_version = "HTTP/1.1"
@@ -422,7 +426,24 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _error(self, status: int, message: str):
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
+    def _foreign_host(self) -> bool:
+        """On a loopback socket, answer only requests addressed to a loopback name.
+
+        A web page can make the browser send requests to 127.0.0.1 under its own domain name
+        (DNS rebinding); its Host header then names that domain, and we refuse it.
+        """
+        if not self.server.loopback_only:
+            return False
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+        if name in LOOPBACK_NAMES:
+            return False
+        self._error(403, f"Host {host!r} refused: this endpoint answers loopback names only (start it with --host to serve others)")
+        return True
+
     def do_GET(self):
+        if self._foreign_host():
+            return
         url = urlsplit(self.path)
         if url.path not in ENDPOINT_PATHS:
             return self._error(404, f"{url.path}: not found; the endpoint is /sparql")
@@ -442,6 +463,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self):
+        if self._foreign_host():
+            return
         url = urlsplit(self.path)
         if url.path not in ENDPOINT_PATHS:
             return self._error(404, f"{url.path}: not found; the endpoint is /sparql")
@@ -536,6 +559,7 @@ def make_server(graph_path, host: str = "127.0.0.1", port: int = 0, timeout: flo
         pool.close()
         raise
     server.pool = pool
+    server.loopback_only = ipaddress.ip_address(server.server_address[0]).is_loopback
     server.query_timeout = timeout
     server.max_rows = max_rows
     server.max_request = max_request

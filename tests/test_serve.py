@@ -336,3 +336,25 @@ def test_serve_bad_graph_is_a_clean_error(tmp_path):
     bad.write_text("<a> <b> .")
     with pytest.raises(InputError, match="not valid"):
         make_server(bad, "127.0.0.1", 0, engine="oxigraph")
+
+
+def test_serve_refuses_foreign_host_names_on_loopback(gazette_graph_path):
+    """DNS rebinding: a page under another domain that resolves to 127.0.0.1 is refused."""
+    import http.client
+    import threading
+
+    from kg.serve import make_server
+
+    server = make_server(gazette_graph_path, workers=1)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        for host, status in (("evil.example:%d" % port, 403), ("localhost:%d" % port, 200), ("127.0.0.1:%d" % port, 200)):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/sparql?query=ASK%7B%7D", headers={"Host": host, "Accept": "application/sparql-results+json"})
+            assert conn.getresponse().status == status, host
+            conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        server.pool.close()

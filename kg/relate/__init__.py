@@ -9,35 +9,49 @@ __all__ = ["relate", "measures_of"]
 
 
 class UnitResolver:
-    """Names in clauses → entities, through the linker; unknown names become new entities."""
+    """Names in a document's clauses → entity keys.
+
+    First the entity the recogniser linked at that very place of the clause (so a clause agrees
+    with the mentions, whatever city the document is from); else the linker, told the
+    document's city; else a new department with the standard full name in that city.
+    """
 
     def __init__(self, entities: dict[str, Entity], linker):
         self.entities = entities
         self.linker = linker
+        self.doc: Document | None = None
+        self.here: dict[str, str] = {}  # surface → entity key, for mentions inside the current clause
+
+    def enter(self, doc: Document, block: int, start: int, end: int, mentions: list[Mention]) -> None:
+        self.doc = doc
+        self.here = {m.text: m.entity for m in mentions
+                     if m.block == block and start <= m.block_start and m.block_end <= end and m.entity
+                     and m.label in ("Department", "Collective")}
 
     def __call__(self, surface: str) -> str:
-        from ..link import entity_key, canonical_department
+        from ..link import Place, canonical_department, entity_key
 
-        if is_collective(surface):
+        key = self.here.get(surface)
+        if key in self.entities:
+            ent = self.entities[key]
+        elif is_collective(surface):
             key = entity_key("Collective", surface)
-            self.entities.setdefault(key, Entity(key, "Collective", surface))
-            return key
-        ent = self.linker.resolve(surface, "Department") if self.linker else None
-        if ent is None and self.linker:
-            ent = self.linker.resolve(surface)
-        if ent is None:
-            label = canonical_department(surface)
-            key = entity_key("Department", label)
-            ent = self.entities.get(key)
+            ent = self.entities.setdefault(key, Entity(key, "Collective", surface))
+        else:
+            context = " ".join((self.doc.title, *self.doc.issuers)) if self.doc else ""
+            ent = self.linker.resolve(surface, "Department", context=context) if self.linker else None
             if ent is None:
-                ent = self.entities[key] = Entity(key, "Department", label)
-        ent = self.entities.setdefault(ent.key, ent)
+                city = Place.of_document(self.doc).city if self.doc else ""
+                label = canonical_department(surface, city)
+                key = entity_key("Department", label)
+                ent = self.entities.setdefault(key, Entity(key, "Department", label))
+            ent = self.entities.setdefault(ent.key, ent)
         if surface != ent.label:
             ent.aliases.add(surface)
         return ent.key
 
 
-def measures_of(doc: Document, resolve) -> list[Measure]:
+def measures_of(doc: Document, resolve: UnitResolver, mentions: list[Mention] = ()) -> list[Measure]:
     """One measure per responsibility clause of the document."""
     out: list[Measure] = []
     prev = -1
@@ -46,6 +60,7 @@ def measures_of(doc: Document, resolve) -> list[Measure]:
         prev = clause.block
         first = doc.blocks[span.first_block]
         block = doc.blocks[clause.block]
+        resolve.enter(doc, clause.block, clause.start, clause.end, mentions)
         units = []
         for u in clause.units:
             key = resolve(u)
@@ -62,9 +77,10 @@ def measures_of(doc: Document, resolve) -> list[Measure]:
     return out
 
 
-def issuers_of(doc: Document, resolve) -> list[Relation]:
+def issuers_of(doc: Document, resolve: UnitResolver) -> list[Relation]:
     from ..model import Evidence
 
+    resolve.enter(doc, -1, 0, 0, [])
     ev = Evidence(doc.id, doc.start_line, doc.notice or doc.title)
     return [Relation(f"doc:{doc.id}", "issuedBy", resolve(name), ev) for name in doc.issuers]
 
@@ -80,7 +96,7 @@ def relate(documents: list[Document], mentions: list[Mention], entities: dict[st
     names = corpus_document_names(documents)
     for doc in documents:
         ms = by_doc.get(doc.id, [])
-        measures.extend(measures_of(doc, resolve))
+        measures.extend(measures_of(doc, resolve, ms))
         relations.extend(issuers_of(doc, resolve))
         relations.extend(sentence_relations(doc, ms, entities))
         relations.extend(document_relations(doc, ms, entities, names))

@@ -76,6 +76,10 @@ QUESTIONS = [
         r"^(?P<e>.+?)(?:建设|承建|投资|实施|支持|推进)(?:了|的)?(?:哪些|什么)?(?:项目|工程)",
         r"^what\s+(?:projects\s+)?(?:does|do)\s+(?P<e>.+?)\s+(?:build|support|invest\s+in)\b",
     ]),
+    # "X有哪些项目" asked of an enterprise or institution (of a county: located_in; of a department: its measures)
+    ("projects_of_enterprise", "enterprise", "entity", ("Enterprise", "Institution"), "晋控装备集团有哪些项目？", [
+        rf"^(?P<e>.+?)(?:有|的){_WHICH}(?:项目|工程)",
+    ]),
     # what relies on an institution
     ("relies_on", "entity", "entity", (), "哪些平台依托中北大学？", [
         rf"^{_WHICH}(?:平台|项目|机构|中心|单位|实验室)?(?:依托|依靠|依赖|基于)(?P<e>.+)$",

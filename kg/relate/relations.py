@@ -13,7 +13,7 @@ from ..model import Document, Entity, Evidence, Mention, Relation
 ORGS = {"Enterprise", "Institution", "Department"}
 ACTORS = {"Enterprise", "Institution"}
 BUILT = {"Project", "Institution"}
-HOSTS = {"Project", "Enterprise", "Institution"}
+HOSTS = {"Project", "Enterprise", "Institution", "Place"}  # things located in a county
 
 _SENTENCE_END = re.compile(r"[。！？；]")
 # Cue between 依托 and its object: nothing but a few characters (依托晋城职业技术学院…).
@@ -117,6 +117,10 @@ def _cued(text, sent, entities, ev):
                     out.append(Relation(m.entity, "builds", y.entity, ev))
                     out.append(Relation(m.entity, "supports", y.entity, ev))
                     break
+    # 泽州县|金村镇东六庄村, 陵川县|丈河法式康养小镇: a county written right before a name locates it.
+    for a, b in zip(top, top[1:]):
+        if _type(entities, a) == "County" and _type(entities, b) in HOSTS and a.block_end == b.block_start:
+            out.append(Relation(b.entity, "locatedIn", a.entity, ev))
     # X与Y合作 / 联合Y / 共建: actors joined by a conjunction in a sentence about cooperation.
     sent_text = text[sent[0].block_start: sent[-1].block_end]
     if _COOP.search(text[max(0, sent[0].block_start - 40): sent[-1].block_end + 40]) and sent_text:

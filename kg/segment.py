@@ -149,6 +149,7 @@ class Notice:
     text: str = ""
     title: str = ""  # of the issued plan
     notice_title: str = ""
+    text_lines: tuple = ()  # line indexes of the notice's own text (between addressees and signature)
 
 
 def _title_down(lines, i, limit=4):
@@ -178,14 +179,21 @@ def _find_notices(lines: list[Line]) -> list[Notice]:
             continue
         if notices and notices[-1].first <= i <= notices[-1].last:
             continue
-        lo, hi = max(0, i - 40), min(len(lines), i + 40)
-        anchors = [i]
+        floor = notices[-1].last + 1 if notices else 0  # a line belongs to one notice
+        lo, hi = max(floor, i - 40), min(len(lines), i + 40)
+        # a notice has one 文号: another 文号 line starts (or ends) another notice, so this one's
+        # lines stay on its side (two short notices in one file are two documents)
+        others = [j for j in range(lo, hi) if j != i and _is_number_line(lines[j])]
+        lo = max([lo] + [j + 1 for j in others if j < i])
+        hi = min([hi] + [j for j in others if j > i])
+        anchors, opening = [i], []
         for j in range(lo, hi):
             t = lines[j].text
             if DATE.match(t) or PUBLICATION.match(t):
                 anchors.append(j)
             elif ADDRESSEES.search(t) and (t.endswith("：") or j + 1 < len(lines) and lines[j + 1].text.endswith("：")):
                 anchors.append(j)
+                opening.append(j)
         if len(anchors) < 3:  # a 文号 cited on its own line, not a notice
             continue
         # keep anchors that chain with gaps of at most 8 lines around the 文号
@@ -196,9 +204,15 @@ def _find_notices(lines: list[Line]) -> list[Notice]:
             a -= 1
         while b + 1 < len(anchors) and anchors[b + 1] - anchors[b] <= 8:
             b += 1
+        if a < k and not any(anchors[a] <= j < i for j in opening):
+            # a signature above the 文号 with no addressees above it closes the document before
+            # (a notice printed after its signature opens with its addressees)
+            a = k
+            if b - a + 1 < 3:
+                continue
         first, last = anchors[a], anchors[b]
         # grow upwards over issuer and title lines
-        while first > 0:
+        while first > lo:
             t = lines[first - 1].text
             if ISSUER.match(t) or DOC_NUMBER.match(t):
                 first -= 1
@@ -208,10 +222,15 @@ def _find_notices(lines: list[Line]) -> list[Notice]:
                 first = up
                 continue
             break
-        # grow downwards over issuer, title, 文号 and the issued plan's title
-        while last + 1 < len(lines):
+        # grow downwards over issuer, title, date and the issued plan's title; an issuer and title
+        # that lead to another 文号 head the next notice, not this one
+        signed = last  # the last line surely this notice's
+        while last + 1 < hi:
             t = lines[last + 1].text
-            if ISSUER.match(t) or DOC_NUMBER.match(t) or DATE.match(t) or PUBLICATION.match(t):
+            if DATE.match(t) or PUBLICATION.match(t):
+                last = signed = last + 1
+                continue
+            if ISSUER.match(t):
                 last += 1
                 continue
             down = _title_down(lines, last + 1)
@@ -219,6 +238,8 @@ def _find_notices(lines: list[Line]) -> list[Notice]:
                 last = down
                 continue
             break
+        if last + 1 == hi and hi < len(lines) and _is_number_line(lines[hi]):
+            last = signed
         n = _read_notice(lines, first, last)
         # the issued plan's title printed after the notice, possibly wrapped
         if n.title:
@@ -235,10 +256,15 @@ def _find_notices(lines: list[Line]) -> list[Notice]:
     return notices
 
 
+def _is_number_line(ln: Line) -> bool:
+    """A 文号 alone on a short line: the anchor of a notice."""
+    return ln.width <= 20 and DOC_NUMBER.match(ln.text) is not None
+
+
 def _read_notice(lines, first, last) -> Notice:
     n = Notice(first, last)
     body = [ln.text for ln in lines[first:last + 1]]
-    titles, issuers_top, issuers_sig, text = [], [], [], []
+    titles, issuers_top, issuers_sig, text, text_lines = [], [], [], [], []
     state = "head"
     i = 0
     while i < len(body):
@@ -274,9 +300,11 @@ def _read_notice(lines, first, last) -> Notice:
                 state = "text"
             elif state in ("text", "sig"):
                 text.append(t)
+                text_lines.append(first + i)
                 state = "text"
         i += 1
     n.text = "".join(text)
+    n.text_lines = tuple(text_lines)
     n.issuers = tuple(dict.fromkeys(issuers_sig or issuers_top))
     full_titles = [t for t in titles if NOTICE_TITLE_START.match(t)]
     n.notice_title = full_titles[0] if full_titles else ""
@@ -916,6 +944,26 @@ def _tail_meta(lines: list[Line]) -> tuple[list[str], str, int]:
     return issuers, date, used
 
 
+def _signed_bounds(lines: list[Line]) -> list[tuple[int, int]]:
+    """Line ranges of the documents of a file without notices (website copies one after another).
+
+    A document ends with its signature date (and publication mark); a header of at least two
+    lines (文号, issuer, title, addressees, with a 文号 or a title among them) right after one
+    starts the next document. A lone title after the date (an appendix) does not.
+    """
+    starts = [0]
+    for j in range(1, len(lines)):
+        k = j - 1
+        if k > 0 and PUBLICATION.match(lines[k].text):
+            k -= 1
+        if not DATE.match(lines[k].text):
+            continue
+        meta, used = _header_meta(lines[j:j + 8])
+        if used >= 2 and (meta["number"] or meta["title"]):
+            starts.append(j)
+    return list(zip(starts, starts[1:] + [len(lines)]))
+
+
 def segment(cleaned: Cleaned) -> list[Document]:
     """The documents of one cleaned source, in order."""
     lines = _lines(cleaned)
@@ -936,7 +984,7 @@ def segment(cleaned: Cleaned) -> list[Document]:
         starts = _starts(lines, notices, dropped)
         bounds = list(zip(starts, starts[1:] + [len(lines)]))
     else:
-        bounds = [(0, len(lines))]
+        bounds = _signed_bounds(lines)
     seen: dict[str, int] = {}
     for k, (a, b) in enumerate(bounds):
         body = [lines[j] for j in range(a, b) if not dropped[j]]
@@ -945,12 +993,29 @@ def segment(cleaned: Cleaned) -> list[Document]:
             meta = dict(number=n.number, issuers=n.issuers, title=n.title, date=n.date, publication=n.publication,
                         addressees=n.addressees, notice=n.text)
             notice_lines = lines[n.first:n.last + 1]
+            if not body and n.text_lines and not ISSUED_TITLE.search(n.text) and not NOTICE_NAMED.search(n.notice_title):
+                # a notice that issues no plan is itself the document (关于做好…工作的通知): its text
+                # is the body, the rest (issuer, title, 文号, addressees, signature) its notice block
+                body = [lines[j] for j in n.text_lines]
+                own = set(n.text_lines)
+                notice_lines = [x for j, x in enumerate(notice_lines, n.first) if j not in own]
+                meta["notice"] = ""
         else:
             head, used = _header_meta(body)
             body = body[used:]
             tail_issuers, tail_date, tail_used = _tail_meta(body)
             if tail_used and (tail_issuers or not head["date"]):
                 body = body[:len(body) - tail_used]
+            elif not head["date"]:
+                # signed before an appendix: issuer line(s) and a date followed by 附件 or its title
+                for k in range(len(body) - 2, 0, -1):
+                    if not DATE.match(body[k].text):
+                        continue
+                    sig_issuers, sig_date, used = _tail_meta(body[k - 8 if k > 8 else 0:k + 1])
+                    if sig_issuers:
+                        tail_issuers, tail_date = sig_issuers, sig_date
+                        body = body[:k + 1 - used] + body[k + 1:]
+                        break
             meta = dict(number=head["number"], issuers=tuple(head["issuers"] or tail_issuers), title=head["title"],
                         date=head["date"] or tail_date, publication=head["publication"], addressees=head["addressees"], notice="")
             notice_lines = []

@@ -743,8 +743,6 @@ def test_robustness_ask_understands_traditional_questions(capsys):
     assert "提高企业知识产权创造能力" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, reason="kg/segment.py (H1): two short notices in one file (website dump, even with a "
-                                       "page break between) become one document; the first 文号 is lost")
 @pytest.mark.parametrize("sep", ["", "\f"])
 def test_robustness_two_short_notices_in_one_file_are_two_documents(sep):
     from kg.pipeline import documents_of

@@ -446,6 +446,64 @@ def test_segment_notices_heading_their_documents():
     assert second.blocks[1].text == "为加快农业产业化发展，制定本方案。"
 
 
+# --- several short documents in one file (website dumps, invented) ---
+
+STANDALONE = """\
+晋城市人民政府办公室
+关于做好夏季防汛工作的通知
+晋市政办〔2022〕1号
+各县（市、区）人民政府，市人民政府各委、办、局：
+现就做好夏季防汛工作通知如下。
+一、压实责任
+各县（市、区）要落实防汛责任制。
+晋城市人民政府办公室
+2022年6月1日
+（此件公开发布）
+"""
+STANDALONE_2 = (STANDALONE.replace("夏季防汛", "森林防火").replace("〕1号", "〕2号").replace("6月1日", "6月2日"))
+
+
+def _unaddressed(text: str) -> str:
+    """The same notice as a website prints it: no addressees, no publication mark."""
+    return text.replace("各县（市、区）人民政府，市人民政府各委、办、局：\n", "").replace("（此件公开发布）\n", "")
+
+
+SEVERAL = [
+    # text, (文号, title, date, first heading path) of each document
+    ("one standalone notice", STANDALONE, [("晋市政办〔2022〕1号", "关于做好夏季防汛工作的通知", "2022-06-01")]),
+    ("two standalone notices", STANDALONE + STANDALONE_2,
+     [("晋市政办〔2022〕1号", "关于做好夏季防汛工作的通知", "2022-06-01"),
+      ("晋市政办〔2022〕2号", "关于做好森林防火工作的通知", "2022-06-02")]),
+    ("two standalone notices, page break", STANDALONE + "\f" + STANDALONE_2,
+     [("晋市政办〔2022〕1号", "关于做好夏季防汛工作的通知", "2022-06-01"),
+      ("晋市政办〔2022〕2号", "关于做好森林防火工作的通知", "2022-06-02")]),
+    ("two notices without addressees", _unaddressed(STANDALONE) + _unaddressed(STANDALONE_2),
+     [("晋市政办〔2022〕1号", "关于做好夏季防汛工作的通知", "2022-06-01"),
+      ("晋市政办〔2022〕2号", "关于做好森林防火工作的通知", "2022-06-02")]),
+    ("two plain documents, signed", WEB_PLAIN + WEB_PLAIN.replace("城市供水安全保障", "农村饮水").replace("6月1日", "7月1日"),
+     [("", "关于进一步加强城市供水安全保障工作的意见", "2021-06-01"), ("", "关于进一步加强农村饮水工作的意见", "2021-07-01")]),
+    # an appendix title after the signature is no new document (a lone title is no header)
+    ("appendix after the signature", _unaddressed(STANDALONE) + "晋城市防汛工作方案\n一、目标\n确保安全。\n",
+     [("晋市政办〔2022〕1号", "关于做好夏季防汛工作的通知", "2022-06-01")]),
+]
+
+
+@pytest.mark.parametrize("case,text,expected", SEVERAL, ids=[c[0] for c in SEVERAL])
+def test_segment_several_documents_in_one_file(case, text, expected):
+    docs = docs_of(text)
+    assert [(d.number, d.title, d.date) for d in docs] == expected
+    for d in docs:
+        assert d.issuers in ((), ("晋城市人民政府办公室",), ("某某市人民政府",))
+        heads = [b.text for b in d.blocks if b.kind == "heading"]
+        assert heads[0] in ("一、压实责任", "一、总体要求")
+        assert not any(b.kind == "para" and DOC_NUMBER_LINE.search(b.text) for b in d.blocks)
+    assert [d.start for d in docs] == sorted(d.start for d in docs)
+    assert all(a.end <= b.start for a, b in zip(docs, docs[1:]))  # no document overlaps the next
+
+
+DOC_NUMBER_LINE = re.compile(r"〔\d{4}〕\d+号")
+
+
 def test_segment_corpus_is_one_call_per_file():
     docs = docs_of(WEB_NOTICE, "a.txt") + docs_of(WEB_PLAIN, "b.txt")
     assert [d.source.name for d in docs] == ["a.txt", "b.txt"]

@@ -526,15 +526,15 @@ def test_robustness_endpoint_never_reads_files_named_in_a_query(endpoint, query)
 
 
 @pytest.mark.parametrize("request_bytes,status", [
-    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", b"431"),
-    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120))
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n", b"431"),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: localhost\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(120))
      + b"\r\n", b"431"),
-    (b"GET /sparql?query=" + b"a" * 70000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
-    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    (b"GET /sparql?query=" + b"a" * 70000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", b"414"),
+    (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
      b"Transfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n", b"411"),
-    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 99999999\r\n"
+    (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\nContent-Length: 99999999\r\n"
      b"\r\nASK {}", b"413"),
-    (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: x\r\n"
+    (b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\nContent-Length: x\r\n"
      b"\r\nASK {}", b"400"),
 ])
 def test_robustness_endpoint_request_size_limits(endpoint, request_bytes, status):
@@ -543,7 +543,7 @@ def test_robustness_endpoint_request_size_limits(endpoint, request_bytes, status
 
 
 def test_robustness_endpoint_negative_content_length_is_400(endpoint):
-    reply = _raw(endpoint, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    reply = _raw(endpoint, b"POST /sparql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/sparql-query\r\n"
                            b"Content-Length: -1\r\n\r\nASK {}", wait=3.0)
     assert reply.startswith(b"HTTP/1.1 400")
 

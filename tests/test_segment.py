@@ -611,6 +611,37 @@ def test_segment_gazette_offsets_map_to_source(gazette, gazette_cleaned, gazette
             assert len(squeezed) >= len(re.sub(r"\s+", "", b.text)) - 3
 
 
+# a paragraph after a full line ending a sentence starts at an indented line, digits or not
+PARAGRAPH_STARTS = [
+    ("晋市政发-2022-27", "大力培育高新技术企业。聚焦“1+5”现代产业体系"),
+    ("晋市政发-2022-27", "山西智创城No.6全面高效运营。"),
+    ("晋市政发-2022-35", "煤炭洗选。到2025年"),
+]
+
+
+@pytest.mark.parametrize("doc_id,start", PARAGRAPH_STARTS)
+def test_segment_gazette_paragraph_after_full_line_with_digits(gazette_docs, doc_id, start):
+    doc = next(d for d in gazette_docs if d.id == doc_id)
+    assert any(b.kind == "para" and b.text.startswith(start) for b in doc.blocks)
+    assert not any(b.kind == "para" and start in b.text[1:] for b in doc.blocks)
+
+
+# a numbered item's title: its first sentence when short, else its first clause or lead-in (never
+# the bare number)
+ITEM_TITLES = [
+    ("第五条/1.", "涉及一般失信行为的行政处罚信息是指性质较轻、情节轻微、社会危害程度较小的违法失信行为的行政处罚信息"),
+    ("第五条/2.", "涉及严重失信行为的行政处罚信息主要是指对性质恶劣、情节严重、社会危害程度较大的违法失信行为的行政处罚信息。"),
+    ("第五条/3.", "涉及特定严重失信行为的行政处罚信息主要包括"),
+]
+
+
+@pytest.mark.parametrize("path,title", ITEM_TITLES)
+def test_segment_gazette_long_item_titled_by_its_first_clause(gazette_docs, path, title):
+    doc = next(d for d in gazette_docs if d.id == "晋市发改规发-2022-1")
+    titles = {"/".join(b.section[-2:]): b.title for b in doc.blocks if b.kind == "heading"}
+    assert titles[path] == title
+
+
 def test_segment_gazette_responsibility_clauses_intact(gazette_docs):
     clause = re.compile(r"〔责任单位[^〔〕]*〕|（[^（）]{2,80}(?:按职责分工负责|牵头负责|牵头)[^（）]{0,60}）")
     found = 0

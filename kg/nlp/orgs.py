@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from . import lexicon
 from .lexicon import CJK
-from .spans import SPAN_KEY, add_spans, doc_city, doc_text
+from .spans import SPAN_KEY, RuleComponent, doc_city, doc_text
 
 MAX_RUN = 24  # characters a name may extend left of its suffix
 MAX_DEPT_BODY = 14
@@ -535,20 +535,11 @@ def _listed_units(text: str, hits: list[OrgHit], city: str) -> list[OrgHit]:
     return out
 
 
-class OrgRecognizer:
+class OrgRecognizer(RuleComponent):
     """spaCy component: Department / Enterprise / Institution / Collective spans in doc.spans["kg"]."""
 
-    def __init__(self, span_key: str = SPAN_KEY):
-        self.span_key = span_key
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for h in find_orgs(doc_text(doc), doc_city(doc)):
-            sp = doc.char_span(h.start, h.end, label=h.label, kb_id=h.hint, alignment_mode="expand")
-            if sp is not None:
-                spans.append(sp)
-        add_spans(doc, spans, self.span_key)
-        return doc
+    def hits(self, doc: Doc):
+        return ((h.start, h.end, h.label, h.hint) for h in find_orgs(doc_text(doc), doc_city(doc)))
 
 
 @Language.factory("kg_orgs", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from . import lexicon
 from .lexicon import CJK, Division
-from .spans import SPAN_KEY, add_spans, doc_city, doc_text
+from .spans import SPAN_KEY, RuleComponent, doc_city, doc_text
 
 
 # What may stand right before a name that opens there: start, punctuation, spaces, digits.
@@ -214,20 +214,11 @@ def _parents(d: Division) -> tuple[str, ...]:
     return _parents_of(d.code)
 
 
-class PlaceRecognizer:
+class PlaceRecognizer(RuleComponent):
     """spaCy component: County / Place spans (kb_id_ = division code) in doc.spans["kg"]."""
 
-    def __init__(self, span_key: str = SPAN_KEY):
-        self.span_key = span_key
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for h in find_places(doc_text(doc), doc_city(doc)):
-            sp = doc.char_span(h.start, h.end, label=h.label, kb_id=h.code, alignment_mode="expand")
-            if sp is not None:
-                spans.append(sp)
-        add_spans(doc, spans, self.span_key)
-        return doc
+    def hits(self, doc: Doc):
+        return ((h.start, h.end, h.label, h.code) for h in find_places(doc_text(doc), doc_city(doc)))
 
 
 @Language.factory("kg_places", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

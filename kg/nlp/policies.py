@@ -23,7 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+
+from .spans import SPAN_KEY, RuleComponent, doc_text
 
 LABEL = "Policy"
 PATTERNS = Path(__file__).parent / "patterns" / "policies.tsv"
@@ -134,35 +136,20 @@ def _number_after(text: str, pos: int) -> tuple[int, int, str] | None:
     return m.start(), m.end(), m.group(0)
 
 
-class PolicyRecognizer:
+class PolicyRecognizer(RuleComponent):
     """spaCy component: cited documents as "Policy" spans in doc.spans[span_key]."""
 
-    def __init__(self, span_key: str = "kg", patterns: str | Path = PATTERNS):
-        self.span_key = span_key
+    def __init__(self, span_key: str = SPAN_KEY, patterns: str | Path = PATTERNS):
+        super().__init__(span_key)
         self.patterns = str(patterns)
 
-    def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for c in find_policies(doc.text, self.patterns):
-            span = doc.char_span(c.start, c.end, label=LABEL, kb_id=c.number or "",
-                                 alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        add_spans(doc, self.span_key, spans)
-        return doc
-
-
-def add_spans(doc: Doc, key: str, spans: list[Span]) -> None:
-    """Append to a span group, creating it if needed (overlaps are allowed in groups)."""
-    if key in doc.spans:
-        doc.spans[key].extend(spans)
-    else:
-        doc.spans[key] = spans
+    def hits(self, doc: Doc):
+        return ((c.start, c.end, LABEL, c.number) for c in find_policies(doc_text(doc), self.patterns))
 
 
 @Language.factory(
     "kg_policies",
-    default_config={"span_key": "kg", "patterns": str(PATTERNS)},
+    default_config={"span_key": SPAN_KEY, "patterns": str(PATTERNS)},
     assigns=["doc.spans"],
 )
 def make_policy_recognizer(nlp: Language, name: str, span_key: str, patterns: str) -> PolicyRecognizer:

@@ -30,8 +30,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .spans import SPAN_KEY, RuleComponent, doc_text
+
 from . import lexicon
-from .policies import add_spans
 
 LABEL = "Project"
 PATTERNS = Path(__file__).parent / "patterns" / "projects.tsv"
@@ -423,30 +424,24 @@ def _with_owners(text: str, f: Found, lex: Lexicon, kn: _Known) -> Found | None:
     return Found(ns, f.end, text[ns:f.end], text[ns:f.end])
 
 
-class ProjectRecognizer:
+class ProjectRecognizer(RuleComponent):
     """spaCy component: project names as "Project" spans in doc.spans[span_key]."""
 
-    def __init__(self, span_key: str = "kg", patterns: str | Path = PATTERNS):
-        self.span_key = span_key
+    def __init__(self, span_key: str = SPAN_KEY, patterns: str | Path = PATTERNS):
+        super().__init__(span_key)
         self.lexicon = load_lexicon(str(patterns))
 
-    def __call__(self, doc: Doc) -> Doc:
+    def hits(self, doc: Doc):
         known = []
-        if self.span_key in doc.spans:
+        if self.span_key in doc.spans:  # organisations and places found before: owners, nesting
             known = [(s.start_char, s.end_char, s.label_) for s in doc.spans[self.span_key]]
-        spans = []
-        for f in find_projects(doc.text, known, self.lexicon):
-            span = doc.char_span(f.start, f.end, label=LABEL,
-                                 kb_id=f.name if f.name != f.text else "", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        add_spans(doc, self.span_key, spans)
-        return doc
+        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "")
+                for f in find_projects(doc_text(doc), known, self.lexicon))
 
 
 @Language.factory(
     "kg_projects",
-    default_config={"span_key": "kg", "patterns": str(PATTERNS)},
+    default_config={"span_key": SPAN_KEY, "patterns": str(PATTERNS)},
     assigns=["doc.spans"],
 )
 def make_project_recognizer(nlp: Language, name: str, span_key: str, patterns: str) -> ProjectRecognizer:

@@ -29,8 +29,31 @@ def doc_city(doc: Doc) -> str:
 
 
 def add_spans(doc: Doc, spans, key: str = SPAN_KEY) -> None:
-    """Append spans to the group `key` (creating it)."""
+    """Append spans to the group `key` (creating it); groups allow overlap, so nesting survives."""
     if key in doc.spans:
         doc.spans[key].extend(spans)
     else:
         doc.spans[key] = spans
+
+
+class RuleComponent:
+    """A spaCy component whose rules return character hits; subclasses implement `hits`.
+
+    `hits(doc)` yields (start, end, label, kb_id) over `doc_text(doc)`; the component turns them
+    into spans of the group `span_key`.
+    """
+
+    def __init__(self, span_key: str = SPAN_KEY):
+        self.span_key = span_key
+
+    def hits(self, doc: Doc):
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for start, end, label, kb_id in self.hits(doc):
+            span = doc.char_span(start, end, label=label, kb_id=kb_id or "", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        add_spans(doc, spans, self.span_key)
+        return doc

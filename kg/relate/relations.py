@@ -55,7 +55,7 @@ def sentence_relations(doc: Document, mentions: list[Mention], entities: dict[st
                 continue
             ev = _evidence(doc, block, sa, sb)
             out.extend(_nested(sent, entities, ev))
-            out.extend(_cued(text, sent, entities, ev))
+            out.extend(_cued(text[sa:sb], sa, sent, entities, ev))
     return out
 
 
@@ -95,19 +95,28 @@ def _top_level(sent):
                                         and (o.block_end - o.block_start) > (m.block_end - m.block_start) for o in sent)]
 
 
-def _cued(text, sent, entities, ev):
+def _cued(sentence, offset, sent, entities, ev):
+    """Relations cued by words between the mentions of one sentence (`offset`: its start in the block)."""
     out = []
+    text = " " * offset + sentence  # block coordinates, nothing outside the sentence
     top = _top_level(sent)
     for i, m in enumerate(top):
         t = _type(entities, m)
         before = text[max(0, m.block_start - 6): m.block_start]
         later = top[i + 1:]
-        # 依托X（建设/打造）Y → Y reliesOn X
+        # 依托X、Z（，）建设/打造Y → Y reliesOn X, Y reliesOn Z
         if _RELY.search(before) and t in ORGS | {"Project"}:
-            for y in later:
-                gap = text[m.block_end: y.block_start]
-                if _type(entities, y) in BUILT and len(gap) <= 20 and _BUILD_VERB.search(gap):
-                    out.append(Relation(y.entity, "reliesOn", m.entity, ev))
+            bases, rest = [m], later
+            while rest and _COOP_LINK.match(text[bases[-1].block_end: rest[0].block_start]):
+                bases.append(rest[0])
+                rest = rest[1:]
+            for y in rest:
+                gap = text[bases[-1].block_end: y.block_start]
+                if len(gap) > 40:
+                    break
+                if _type(entities, y) in BUILT and _BUILD_VERB.search(gap[-8:]) and not _COOP.search(gap):
+                    out.extend(Relation(y.entity, "reliesOn", x.entity, ev) for x in bases
+                               if _type(entities, x) in ORGS | {"Project"})
                     break
         # 支持X建设Y → X builds Y
         if _SUPPORT.search(before) and t in ACTORS:
@@ -122,8 +131,7 @@ def _cued(text, sent, entities, ev):
         if _type(entities, a) == "County" and _type(entities, b) in HOSTS and a.block_end == b.block_start:
             out.append(Relation(b.entity, "locatedIn", a.entity, ev))
     # X与Y合作 / 联合Y / 共建: actors joined by a conjunction in a sentence about cooperation.
-    sent_text = text[sent[0].block_start: sent[-1].block_end]
-    if _COOP.search(text[max(0, sent[0].block_start - 40): sent[-1].block_end + 40]) and sent_text:
+    if _COOP.search(sentence):
         actors = [m for m in top if _type(entities, m) in ACTORS]
         for a, b in zip(actors, actors[1:]):
             if a.entity != b.entity and _COOP_LINK.match(text[a.block_end: b.block_start]):

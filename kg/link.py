@@ -351,24 +351,37 @@ def _expanded_label(g: _Group, label: str) -> str:
 class Linker:
     """Resolve a name written anywhere (a clause, a question) to a linked entity."""
 
-    def __init__(self, entities: list[Entity], where: Place = Place()):
+    def __init__(self, entities: list[Entity], where: Place = Place(), _names_of: "Linker | None" = None):
         self.entities = sorted(entities, key=lambda e: e.key)
         self.where = where
         self._elsewhere: dict[Place, Linker] = {}
-        self.by_name: dict[str, list[Entity]] = defaultdict(list)
+        # names do not depend on the place: a linker for another place (_names_of) shares them
+        self.by_name: dict[str, list[Entity]] = _names_of.by_name if _names_of else defaultdict(list)
         self.by_ident: dict[tuple, list[Entity]] = defaultdict(list)
-        # abbreviation candidates by (first character, name family), both of which
-        # is_abbreviation requires to match: resolve() no longer scans every entity
-        self._abbrev: dict[tuple, list[tuple[Entity, tuple[str, ...]]]] = defaultdict(list)
+        self._names_of = _names_of
+        self._abbrev_index = None
         for e in self.entities:
             for name in sorted({e.label, *e.aliases}):
                 n = _norm(name)
-                self.by_name[n].append(e)
+                if _names_of is None:
+                    self.by_name[n].append(e)
                 self.by_ident[self._ident(n, e.type)].append(e)
-            names = [_norm(x) for x in (e.label, *sorted(e.aliases))]
-            keys = {(x[:1], _family(x)) for x in names if x}
-            for key in sorted(k for k in keys if k[1] >= 0):
-                self._abbrev[key].append((e, tuple(x for x in names if (x[:1], _family(x)) == key)))
+
+    @property
+    def _abbrev(self) -> dict[tuple, list[tuple[Entity, tuple[str, ...]]]]:
+        """Abbreviation candidates by (first character, name family), both of which is_abbreviation
+        requires to match, so resolve() does not scan every entity. Built on first use."""
+        if self._names_of is not None:
+            return self._names_of._abbrev
+        if self._abbrev_index is None:
+            index: dict[tuple, list[tuple[Entity, tuple[str, ...]]]] = defaultdict(list)
+            for e in self.entities:
+                names = [_norm(x) for x in (e.label, *sorted(e.aliases))]
+                keys = {(x[:1], _family(x)) for x in names if x}
+                for key in sorted(k for k in keys if k[1] >= 0):
+                    index[key].append((e, tuple(x for x in names if (x[:1], _family(x)) == key)))
+            self._abbrev_index = index
+        return self._abbrev_index
 
     @classmethod
     def from_entities(cls, entities) -> "Linker":
@@ -393,7 +406,7 @@ class Linker:
             where = Place.of_code(infer_city(context))
             if where.city and where != self.where:
                 if where not in self._elsewhere:
-                    self._elsewhere[where] = Linker(self.entities, where)
+                    self._elsewhere[where] = Linker(self.entities, where, _names_of=self)
                 return self._elsewhere[where].resolve(surface, label)
 
         def one(cands):

@@ -10,7 +10,8 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,14 +44,15 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a crash never leaves half a file."""
+@contextmanager
+def atomic_file(path: Path):
+    """A binary file that appears at `path` only once it is complete (temporary file, then rename)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; outputs are for sharing
@@ -63,20 +65,43 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` so that a crash never leaves half a file at `path`."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
 def _triples(oxquads):
-    seen, out = set(), []
-    for q in oxquads:
-        t = ox.Triple(q.subject, q.predicate, q.object)
-        if t not in seen:
-            seen.add(t)
-            out.append(t)
-    return out
+    """The union graph's triples (a triple in two named graphs comes twice: readers merge them)."""
+    return (ox.Triple(q.subject, q.predicate, q.object) for q in oxquads)
+
+
+def _sorted_unique_lines(blob: bytes):
+    lines = blob.splitlines(keepends=True)
+    del blob
+    lines.sort()
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+            previous = line
+
+
+def _write_lines(out: Path, lines, chunk: int = 1 << 16) -> None:
+    """Write lines in chunks: no second copy of a large file in memory."""
+    with atomic_file(out) as fh:
+        batch = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= chunk:
+                fh.write(b"".join(batch))
+                batch.clear()
+        fh.write(b"".join(batch))
 
 
 def sorted_ntriples(oxquads) -> bytes:
     """Canonical, sorted N-Triples of the union graph: the determinism check compares these bytes."""
-    lines = ox.serialize(_triples(oxquads), format=ox.RdfFormat.N_TRIPLES).splitlines(keepends=True)
-    return b"".join(sorted(set(lines)))
+    return b"".join(_sorted_unique_lines(ox.serialize(_triples(oxquads), format=ox.RdfFormat.N_TRIPLES)))
 
 
 @writer("ttl")
@@ -86,13 +111,12 @@ def write_ttl(oxquads, out: Path):
 
 @writer("nt")
 def write_nt(oxquads, out: Path):
-    atomic_write(out, sorted_ntriples(oxquads))
+    _write_lines(out, _sorted_unique_lines(ox.serialize(_triples(oxquads), format=ox.RdfFormat.N_TRIPLES)))
 
 
 @writer("nq")
 def write_nq(oxquads, out: Path):
-    lines = ox.serialize(oxquads, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-    atomic_write(out, b"".join(sorted(set(lines))))
+    _write_lines(out, _sorted_unique_lines(ox.serialize(oxquads, format=ox.RdfFormat.N_QUADS)))
 
 
 @writer("trig")
@@ -102,7 +126,7 @@ def write_trig(oxquads, out: Path):
 
 @writer("jsonld")
 def write_jsonld(oxquads, out: Path):
-    atomic_write(out, ox.serialize(list(oxquads), format=ox.RdfFormat.JSON_LD))
+    atomic_write(out, ox.serialize(oxquads, format=ox.RdfFormat.JSON_LD))
 
 
 @writer("csv")

@@ -177,11 +177,11 @@ def _sweep_temp_files(out_dir: Path) -> None:
 
 
 def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path]:
-    from .export import export
+    from .export import QuadBlob, export
     from .rdf import corpus_quads
 
     with _timed(corpus.timings, "rdf"):
-        quads = list(corpus_quads(corpus, options))
+        quads = QuadBlob(corpus_quads(corpus, options))
     written = []
     with _timed(corpus.timings, "write"):
         for fmt in dict.fromkeys(("ttl", *formats)):

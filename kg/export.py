@@ -71,6 +71,21 @@ def atomic_write(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
+class QuadBlob:
+    """Quads kept as N-Quads bytes and parsed again on each pass.
+
+    A Python list of Oxigraph quads costs ~600 bytes a quad; the N-Quads text costs ~230, and
+    Oxigraph parses it back faster than Python could build the list. (An Oxigraph Store would be
+    smaller still, but it normalises xsd:nonNegativeInteger to xsd:integer.)
+    """
+
+    def __init__(self, quads):
+        self.data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+    def __iter__(self):
+        return iter(ox.parse(self.data, format=ox.RdfFormat.N_QUADS))
+
+
 def _triples(oxquads):
     """The union graph's triples (a triple in two named graphs comes twice: readers merge them)."""
     return (ox.Triple(q.subject, q.predicate, q.object) for q in oxquads)

@@ -32,22 +32,11 @@ from kg.cli import main
 from kg.clean import clean
 from kg.errors import InputError
 from kg.read import bundled_gazette, read_bytes, read_corpus, read_file
+import samples
 
 MINI = Path(__file__).parent / "fixtures" / "mini.ttl"
+NOTICE = samples.NOTICE + samples.EXTRA  # a notice with two measures
 
-NOTICE = """晋城市人民政府办公室
-关于印发晋城市食品安全工作方案的通知
-晋市政办〔2022〕15号
-各县（市、区）人民政府，市人民政府各委、办、局：
-现将《晋城市食品安全工作方案》印发给你们，请认真贯彻执行。
-晋城市人民政府办公室
-2022年6月30日
-（此件公开发布）
-晋城市食品安全工作方案
-一、主要任务
-（一）加强食品安全监管。由市市场监督管理局牵头，市公安局、市农业农村局配合，各县（市、区）人民政府负责落实。
-（二）推进泽州县、高平市食品产业园建设。市发展改革委牵头。
-"""
 
 
 def _notice(n: int) -> str:

@@ -23,7 +23,6 @@ from .errors import InputError
 from .model import Source
 
 MAX_BYTES = 200 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".text", ""}
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

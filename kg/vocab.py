@@ -11,7 +11,6 @@ from rdflib.term import URIRef
 ID = Namespace("https://w3id.org/cn-policy-kg/id/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
 
 
 class KG(DefinedNamespace):

@@ -30,8 +30,6 @@ from . import orgs, places  # noqa: F401  (registers kg_places, kg_orgs)
 from .places import infer_city
 from .spans import SPAN_KEY, doc_text  # noqa: F401  (doc_text: for components)
 
-LABELS = ("Department", "County", "Enterprise", "Institution", "Project", "Policy", "Place", "Collective")
-
 # Components in order; optional ones are added when their module imports (it registers them).
 COMPONENTS = (
     ("kg_places", None),

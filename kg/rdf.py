@@ -61,14 +61,21 @@ PREFIXES = {
     "kg": str(_KG._NS), "id": str(_ID), "nif": str(_NIF), "itsrdf": str(_ITSRDF), "skos": str(_SKOS),
     "dcterms": str(_DCTERMS), "prov": str(_PROV), "org": str(_ORG), "rdfs": str(_RDFS), "xsd": str(_XSD),
 }
-# What IRIs forbid (RFC 3987), plus "%", "#" and "?" which would change the IRI's meaning.
-_IRI_UNSAFE = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`%#?\s]')
+# Everything but an RFC 3987 ipath character (iunreserved, sub-delims, ":", "@", "/") is
+# percent-encoded: "[", "]", "%", "#" and "?" included, and so are private-use characters,
+# surrogates and noncharacters, which ucschar leaves out. A whitelist, so no text can make
+# an invalid IRI.
+_IRI_UNSAFE = re.compile(
+    "[^A-Za-z0-9\\-._~!$&'()*+,;=:@/"
+    "\u00a0-\ud7ff\uf900-\ufdcf\ufdf0-\uffef\U00010000-\U0001fffd\U00020000-\U0002fffd"
+    "\U00030000-\U0003fffd]+"
+)
 
 
 @lru_cache(maxsize=65536)
 def iri_escape(text: str) -> str:
     """Readable IRIs: keep CJK and most punctuation, percent-encode what IRIs forbid."""
-    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), text)
+    return _IRI_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogatepass")), text)
 
 
 def node(key: str) -> ox.NamedNode:

@@ -257,3 +257,25 @@ def test_properties_clean_open_idempotence_cases(text, expected):
     if expected is not None:
         assert once == expected
     assert clean(_source(once)).text == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_properties_rdf_any_text_makes_a_valid_iri(text):
+    """A 文号 such as 国乡振发[2021]5号, or any name at all, never breaks IRI minting."""
+    import pyoxigraph as ox
+
+    from kg.rdf import ID, iri_escape
+
+    escaped = iri_escape(text)
+    ox.NamedNode(str(ID[escaped]))  # raises ValueError on an invalid IRI
+    assert not set("[]<>\"{}|\\^` #?") & set(escaped)
+
+
+@pytest.mark.parametrize("number", ["国乡振发[2021]5号", "鲁政办字[2021]12号", "晋政发〔2022〕1号"])
+def test_properties_rdf_document_numbers_with_brackets_are_valid_iris(number):
+    import pyoxigraph as ox
+
+    from kg.rdf import doc_iri
+
+    assert isinstance(doc_iri(number), ox.NamedNode)

@@ -268,7 +268,7 @@ def test_properties_rdf_any_text_makes_a_valid_iri(text):
     from kg.rdf import ID, iri_escape
 
     escaped = iri_escape(text)
-    ox.NamedNode(str(ID[escaped]))  # raises ValueError on an invalid IRI
+    ox.NamedNode(ID[escaped].value)  # raises ValueError on an invalid IRI
     assert not set("[]<>\"{}|\\^` #?") & set(escaped)
 
 

@@ -2,6 +2,10 @@
 
 All patterns work on the whole text in MULTILINE mode; a line that starts a page carries a
 leading "\\f" (see steps.mark_pages), so line-anchored patterns allow an optional "\\f".
+
+Speed: a pattern that starts with a character class is scanned for that class at C speed;
+one that starts with a lookbehind is tried at every position (5–10 times slower). So the
+patterns below match their first character first and look behind it afterwards.
 """
 import re
 
@@ -10,13 +14,13 @@ ODD_SPACE = re.compile(r"[\t\u00a0\u2002-\u200a\u202f\u205f]")
 
 # Control characters that carry nothing (NUL, ESC and terminal colour codes, vertical tab…); "\f" is
 # kept where it starts a line (pdftotext's page break), "\t" and "\n" are handled elsewhere.
-CONTROL = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|[\x00-\x08\x0b\x0e-\x1f\x7f]|(?<!\n)(?<!^)\f")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f](?<!^\f)(?<!\n\f)(?:(?<=\x1b)\[[0-9;]*[A-Za-z])?")
 # Unicode line and paragraph separators: line breaks.
 ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 
 # Trailing white space at line ends (PDF extraction pads lines). The lookbehind makes the engine
 # try only the first space of a run (linear even on a line of 100,000 spaces).
-TRAILING_SPACE = re.compile(r"(?<![ \u3000])[ \u3000]+$", re.M)
+TRAILING_SPACE = re.compile(r"[ \u3000](?<![ \u3000][ \u3000])[ \u3000]*$", re.M)
 
 # A line that starts with a space is the first line of a new page in pdftotext-style output
 # (the page's first line keeps the indentation of the text frame). Becomes "\f".
@@ -40,9 +44,10 @@ RUNNING_HEADER = re.compile(
 # Spaces the extraction puts where the font switches between Han text and Latin letters or digits:
 # "到 2025年", "山西省 IVD核心原料", "总投资 5.5亿元". Spaces between Han characters (第一节 指导思想)
 # or between Latin words stay.
+_HAN_OR_PUNCT = "\u3400-\u9fff\u3001-\u303f\uff01-\uff60“”‘’"
 FONT_SWITCH_SPACE = re.compile(
-    r"(?<=[\u3400-\u9fff\u3001-\u303f\uff01-\uff60“”‘’])[ \u3000]+(?=[A-Za-z0-9])"
-    r"|(?<=[A-Za-z0-9%‰])[ \u3000]+(?=[\u3400-\u9fff\u3001-\u303f\uff01-\uff60“”‘’])"
+    rf"[ \u3000](?:(?<=[{_HAN_OR_PUNCT}][ \u3000])[ \u3000]*(?=[A-Za-z0-9])"
+    rf"|(?<=[A-Za-z0-9%‰][ \u3000])[ \u3000]*(?=[{_HAN_OR_PUNCT}]))"
 )
 
 # Blank lines (the extraction puts one between visual lines) and runs of them.
@@ -55,6 +60,8 @@ DOUBLED_START = re.compile(r"^\f?(.{1,40}?)\1", re.M)
 # A heading number at a line start (第一节, （一）, 一、, 1.): only a bold run that starts with one
 # may be a single repeated chunk followed by more text (a one-chunk repeat elsewhere is the author's).
 HEADING_NUMBER = re.compile(r"第[一二三四五六七八九十百\d]+[章节条部]|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、]")
+# A line that starts with one (whole-text pass: finds the lines worth checking one by one).
+HEADING_START = re.compile(rf"^\f?(?:{HEADING_NUMBER.pattern})", re.M)
 
 # Inside joined vertical text: a run of doubled chunks (table column headers in bold).
 DOUBLED_CHUNK = re.compile(r"(\S{2,8}?)\1")

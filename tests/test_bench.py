@@ -60,13 +60,34 @@ def test_bench_synth_document_numbers_keep_four_digits():
 
 def test_bench_synth_swaps_real_divisions_and_brands_consistently():
     out = synth.perturb(TEXT, 2)
-    assert "泽州" not in out and "高平" not in out and "博耀" not in out
-    counties = synth.divisions()["县"]
-    new_county = next(n for n in counties if n in out)
+    assert "泽州" not in out and "高平" not in out and "博耀" not in out and "晋城" not in out
+    new_county = re.search(r"\n(\w+?县)、", out).group(1)  # where 泽州县 was
+    assert new_county in {n for names in synth.divisions().values() for n in names}
     assert out.count(new_county) == TEXT.count("泽州县")
-    assert out.count(new_county[:-1] + "县政府") == 1  # the short form followed the full name
+    assert out.count(synth._stem(new_county) + "县政府") == 1  # the short form followed the full name
     assert "文化旅游" in out  # generic words are not brands
-    assert re.search(r"山西..能源科技有限公司", out)
+    assert re.search(r"..能源科技有限公司", out)
+
+
+def _city_of(text):
+    """The prefecture city (code, name) a copy is the gazette of: the one named in its first line."""
+    codes = {name: code for code, name in synth.gb2260().items() if code[4:] == "00" and code[2:4] != "00"}
+    name = re.match(r"(\w+?市)人民政府", text).group(1)
+    return codes[name], name
+
+
+def test_bench_synth_copies_are_distinct_cities_with_their_own_counties():
+    perturber = synth.Perturber(TEXT)
+    cities = [_city_of(perturber.copy(k)) for k in range(1, 41)]
+    assert len({name for _, name in cities}) == 40 and ("140500", "晋城市") not in cities
+    own = 0
+    for k, (code, _) in enumerate(cities, 1):
+        text = perturber.copy(k)
+        divisions = {n for c, n in synth.gb2260().items() if c[:4] == code[:4] and c != code}
+        own += any(n in text for n in divisions)
+        province = synth._province_stem(synth.gb2260()[code[:2] + "0000"])
+        assert f"支持{province}" in text or code[:2] == "14", k  # 山西 became the city's province
+    assert own >= 35  # the counties are the city's own (unless it has too few)
 
 
 def test_bench_synth_make_corpus_writes_files(tmp_path):

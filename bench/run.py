@@ -39,14 +39,31 @@ RDFLIB_MAX_TRIPLES = 2_000_000  # above this rdflib's memory store needs many GB
 QUERY_BUDGET_S = 20.0  # per query and store: stop repeating once this much time was spent
 QUERY_TIMEOUT_S = 15  # one run longer than this is recorded as a timeout
 TARGETS = {
-    "gazette_wall_s": 3.0,
-    "extraction_cps_per_core": 500_000,
+    "gazette_wall_s": 1.2,
+    "cold_query_s": 0.5,
+    "extraction_cps_per_core": 600_000,
     "big_wall_s": 180.0,
     "big_peak_gb": 3.0,
     "linearity": 1.2,
     "query_p50_ms": 50.0,
+    "query_p95_ms": 200.0,
     "ranking_s": 1.0,
+    "add_s": 10.0,
 }
+# Headline figures, kept in the README (a comment in the bench block) so the next run can show
+# how each moved: name → (label, unit, higher is better).
+FIGURES = {
+    "gazette_wall_s": ("bundled gazette, `kg build` wall", "s", False),
+    "query_cold_s": ("`kg query` from a cold process", "s", False),
+    "ask_cold_s": ("`kg ask` from a cold process", "s", False),
+    "extraction_cps": ("extraction per core", "chars/s", True),
+    "big_wall_s": ("largest corpus, build wall", "s", False),
+    "query_p50_median_ms": ("named queries, largest graph: median p50", "ms", False),
+    "query_p50_worst_ms": ("named queries, largest graph: worst p50", "ms", False),
+    "query_p95_worst_ms": ("named queries, largest graph: worst p95", "ms", False),
+    "add_s": ("`kg add` one gazette to the largest store", "s", False),
+}
+FIGURES_MARK = "<!-- bench:figures "
 RANKING_QUERY = "co_responsibility_pairs"
 
 KG = "https://w3id.org/cn-policy-kg/ontology#"
@@ -385,6 +402,16 @@ def tables(results: dict) -> str:
         rank_cell = (_ms(rank) if rank is not None else (f"> {QUERY_TIMEOUT_S * 1000:,}" if RANKING_QUERY in slow else "–"))
         lines.append(f"| {q['label']} | {q['triples']:,} | {q['engine']} | {q['load_s']:.1f} | {len(timed)} + {len(slow)} timed out | "
                      f"{_ms(statistics.median(p50.values()))} | {worst_cell} | {_ms(max(p95.values()))} | {rank_cell} |")
+    big = [q for q in queries if q["engine"] == "oxigraph" and "skipped" not in q]
+    if big:
+        q = max(big, key=lambda q: q["size"])
+        lines += ["", f"Each named query on the {q['label']} graph (oxigraph; ms):", "",
+                  "| query | rows | p50 | p95 |", "| --- | ---: | ---: | ---: |"]
+        for name, r in sorted(q["queries"].items()):
+            if r.get("times"):
+                lines.append(f"| {name} | {r['rows']:,} | {_ms(pct(r['times'], 50))} | {_ms(pct(r['times'], 95))} |")
+            else:
+                lines.append(f"| {name} | – | {'timeout' if 'timeout' in r else r.get('skipped', '–')} | – |")
     lines += ["", "**Targets**", "", "| target | measured | met |", "| --- | --- | --- |"]
     for name, measured, met in targets:
         lines.append(f"| {name} | {measured} | {'yes' if met else ('no' if met is False else 'not measured')} |")
@@ -395,14 +422,19 @@ def check_targets(results: dict, sizes: list[int], workers: int) -> list[tuple]:
     b = {(x["size"], x["workers"]): x for x in results["builds"]}
     out = []
     cli = results.get("cli")
-    out.append((f"bundled gazette, `kg build` wall incl. start-up ≤ {TARGETS['gazette_wall_s']:.0f} s",
+    out.append((f"bundled gazette, `kg build` wall incl. start-up ≤ {TARGETS['gazette_wall_s']} s",
                 f"{cli['wall_s']:.2f} s wall ({cli['cpu_s']:.2f} s CPU)" if cli else "–",
                 cli["wall_s"] <= TARGETS["gazette_wall_s"] if cli else None))
+    for name in ("query", "ask"):
+        cold = results.get(f"cold_{name}")
+        out.append((f"`kg {name}` on the bundled gazette's graph from a cold process ≤ {TARGETS['cold_query_s']} s",
+                    f"{cold['wall_s']:.2f} s wall ({cold['cpu_s']:.2f} s CPU)" if cold else "not run",
+                    cold["wall_s"] <= TARGETS["cold_query_s"] if cold else None))
     serial = b.get((1, 1))
     if serial and all(s in serial["timings"] for s in EXTRACTION):
         cps = serial["chars"] / sum(serial["timings"][s] for s in EXTRACTION)
         out.append((f"extraction (clean+segment+nlp) ≥ {TARGETS['extraction_cps_per_core'] // 1000}k chars/s per core",
-                    f"{cps / 1000:.0f}k chars/s", cps >= TARGETS["extraction_cps_per_core"]))
+                    f"{cps / 1000:.0f}k chars/s ({_stage_share(serial)})", cps >= TARGETS["extraction_cps_per_core"]))
     big, mid = b.get((100, workers)), b.get((10, workers))
     if big:
         out.append((f"100× corpus ≤ {TARGETS['big_wall_s']:.0f} s with {workers} workers", f"{big['wall_s']:.0f} s",
@@ -417,18 +449,104 @@ def check_targets(results: dict, sizes: list[int], workers: int) -> list[tuple]:
         out.append(("100× corpus targets (time, memory, linearity)", "not run", None))
     big_q = [q for q in results["queries"] if q["size"] == max(sizes) and "skipped" not in q and q["engine"] == "oxigraph"]
     for q in big_q:
-        timed = {n: pct(r["times"], 50) for n, r in q["queries"].items() if r.get("times")}
-        timed.update({n: float(QUERY_TIMEOUT_S) for n, r in q["queries"].items() if "timeout" in r})
-        others = {n: v for n, v in timed.items() if n != RANKING_QUERY}
+        p50 = {n: pct(r["times"], 50) for n, r in q["queries"].items() if r.get("times")}
+        p95 = {n: pct(r["times"], 95) for n, r in q["queries"].items() if r.get("times")}
+        for n, r in q["queries"].items():
+            if "timeout" in r:
+                p50[n] = p95[n] = float(QUERY_TIMEOUT_S)
+        others = {n: v for n, v in p50.items() if n != RANKING_QUERY}
         worst = max(others, key=others.get)
         over = sorted(n for n, v in others.items() if v * 1000 > TARGETS["query_p50_ms"])
-        out.append((f"named queries on the {q['label']} graph ({q['engine']}) p50 ≤ {TARGETS['query_p50_ms']:.0f} ms",
+        out.append((f"every named query on the {q['label']} graph ({q['engine']}) p50 ≤ {TARGETS['query_p50_ms']:.0f} ms",
                     f"median {_ms(statistics.median(others.values()))} ms; worst {_ms(others[worst])} ms ({worst})"
                     + (f"; over: {', '.join(over)}" if over else ""), not over))
-        if RANKING_QUERY in timed:
+        worst95 = max((n for n in p95 if n != RANKING_QUERY), key=p95.get)
+        out.append((f"worst p95 of the named queries on the {q['label']} graph ≤ {TARGETS['query_p95_ms']:.0f} ms",
+                    f"{_ms(p95[worst95])} ms ({worst95})", p95[worst95] * 1000 <= TARGETS["query_p95_ms"]))
+        if RANKING_QUERY in p50:
             out.append((f"co-responsibility ranking on the {q['label']} graph ≤ {TARGETS['ranking_s']:.0f} s",
-                        f"{timed[RANKING_QUERY] * 1000:.0f} ms", timed[RANKING_QUERY] <= TARGETS["ranking_s"]))
+                        f"{p50[RANKING_QUERY] * 1000:.0f} ms", p50[RANKING_QUERY] <= TARGETS["ranking_s"]))
+    add = results.get("add")
+    if add:
+        out.append((f"`kg add` one gazette to the {add['label']} on-disk store ≤ {TARGETS['add_s']:.0f} s",
+                    f"{add['wall_s']:.1f} s wall ({add['cpu_s']:.1f} s CPU; {add['summary']})", add["wall_s"] <= TARGETS["add_s"]))
     return out
+
+
+def _stage_share(build: dict) -> str:
+    t = build["timings"]
+    total = sum(t[s] for s in EXTRACTION)
+    return ", ".join(f"{s} {100 * t[s] / total:.0f}%" for s in EXTRACTION)
+
+
+# --- figures against the floor and the previous README -----------------------------------------
+
+def figures(results: dict, sizes: list[int], workers: int) -> dict:
+    """The headline numbers of FIGURES found in these results (absent when not measured)."""
+    out = {}
+    if results.get("cli"):
+        out["gazette_wall_s"] = results["cli"]["wall_s"]
+    for name in ("query", "ask"):
+        if results.get(f"cold_{name}"):
+            out[f"{name}_cold_s"] = results[f"cold_{name}"]["wall_s"]
+    b = {(x["size"], x["workers"]): x for x in results["builds"]}
+    serial = b.get((1, 1))
+    if serial and all(s in serial["timings"] for s in EXTRACTION):
+        out["extraction_cps"] = serial["chars"] / sum(serial["timings"][s] for s in EXTRACTION)
+        out["floor_cps"] = serial["floor_cps"]
+    big = b.get((max(sizes), workers))
+    if big and max(sizes) > 1:
+        out["big_wall_s"] = big["wall_s"]
+    for q in results["queries"]:
+        if q["size"] == max(sizes) and q["engine"] == "oxigraph" and "skipped" not in q:
+            p50 = [pct(r["times"], 50) for n, r in q["queries"].items() if r.get("times") and n != RANKING_QUERY]
+            p95 = [pct(r["times"], 95) for n, r in q["queries"].items() if r.get("times") and n != RANKING_QUERY]
+            if p50:
+                out["query_p50_median_ms"] = 1000 * statistics.median(p50)
+                out["query_p50_worst_ms"] = 1000 * max(p50)
+                out["query_p95_worst_ms"] = 1000 * max(p95)
+    if results.get("add"):
+        out["add_s"] = results["add"]["wall_s"]
+    return out
+
+
+_LEGACY = [  # rows of the targets table before the figures comment existed
+    ("gazette_wall_s", r"`kg build` wall incl\. start-up[^|]*\|\s*([\d.]+) s wall", 1),
+    ("extraction_cps", r"extraction \(clean\+segment\+nlp\)[^|]*\|\s*([\d.]+)k chars/s", 1000),
+    ("big_wall_s", r"100× corpus ≤[^|]*\|\s*([\d.]+) s", 1),
+    ("query_p50_median_ms", r"named queries on the 100× graph \(oxigraph\)[^|]*\|\s*median ([\d.]+) ms", 1),
+    ("query_p50_worst_ms", r"named queries on the 100× graph \(oxigraph\)[^|]*\|[^|]*worst ([\d.]+) ms", 1),
+]
+
+
+def previous_figures(readme: str) -> dict:
+    """The figures the README's bench block holds: its figures comment, else its targets table."""
+    start = readme.find(FIGURES_MARK)
+    if start >= 0:
+        end = readme.find("-->", start)
+        return json.loads(readme[start + len(FIGURES_MARK):end])
+    out = {}
+    for name, pattern, scale in _LEGACY:
+        m = re.search(pattern, readme)
+        if m:
+            out[name] = float(m.group(1)) * scale
+    return out
+
+
+def comparison(now: dict, before: dict) -> str:
+    """Markdown: each figure now, before (README) and the ratio; extraction also against the floor."""
+    lines = ["| figure | now | previous README | now / previous |", "| --- | ---: | ---: | ---: |"]
+    for name, (label, unit, higher) in FIGURES.items():
+        if name not in now:
+            continue
+        fmt = (lambda v: f"{v / 1000:.0f}k") if unit == "chars/s" else (lambda v: f"{v:.0f}" if v >= 10 else f"{v:.2f}")
+        prev = before.get(name)
+        ratio = f"{now[name] / prev:.2f}×" + (" ▲" if (now[name] > prev) == higher else " ▼") if prev else "–"
+        lines.append(f"| {label} ({unit}) | {fmt(now[name])} | {fmt(prev) if prev else '–'} | {ratio} |")
+    if "extraction_cps" in now and "floor_cps" in now:
+        lines.append(f"| extraction / regular-expression floor | {now['extraction_cps'] / now['floor_cps']:.3f} "
+                     f"({now['floor_cps'] / now['extraction_cps']:.0f}× slower) | – | – |")
+    return "\n".join(lines) + "\n\n▲ better, ▼ worse than the previous README figure.\n"
 
 
 def replace_between_markers(text: str, block: str) -> str:
@@ -437,6 +555,43 @@ def replace_between_markers(text: str, block: str) -> str:
     if start < 0 or end < start:
         raise ValueError(f"README.md has no {MARK_START} … {MARK_END} section")
     return text[: start + len(MARK_START)] + "\n" + block.rstrip("\n") + "\n" + text[end:]
+
+
+# --- commands a user types: cold start, adding a gazette --------------------------------------
+
+def _median_run(cmd: list[str], log: Path, runs: int = 3) -> dict:
+    """measure() `runs` times (the first warms the file cache); the run of median wall time."""
+    stats = sorted((measure(cmd, log) for _ in range(runs)), key=lambda r: r["wall_s"])
+    return stats[len(stats) // 2]
+
+
+def cold_commands(graph: Path, work: Path) -> dict:
+    """`kg query` and `kg ask` on the gazette's graph.ttl, each from a fresh process."""
+    from kg.store import open_graph
+
+    unit = _probe(open_graph(graph), "measures_led_by", "unit") or "市市场监管局"
+    kg = [sys.executable, "-m", "kg.cli"]
+    return {"cold_query": _median_run(kg + ["query", "measures_led_by", "--param", f"unit={unit}", "--graph", str(graph)],
+                                      work / "cold-query.log"),
+            "cold_ask": _median_run(kg + ["ask", f"{unit}牵头哪些项目？", "--graph", str(graph)], work / "cold-ask.log")}
+
+
+def add_one(size: int, out: Path, work: Path) -> dict:
+    """Time `kg add` of a gazette of a city the corpus lacks (synth copy size+50) into the on-disk
+    store of the size× build (made from its graph.trig first, untimed)."""
+    from kg.read import bundled_gazette
+
+    store = work / f"store-{size}"
+    if not (store / "kg-source.json").exists():
+        subprocess.run([sys.executable, "-c", "import sys; from kg.store import open_store; open_store(*sys.argv[1:])",
+                        str(store), str(out / "graph.trig")], check=True, cwd=ROOT)
+    new = work / "add" / f"new-gazette-{size + 50}.txt"
+    new.parent.mkdir(exist_ok=True)
+    new.write_text(_synth().perturb(bundled_gazette().read_text(encoding="utf-8"), size + 50), encoding="utf-8")
+    log = work / f"add-{size}.log"
+    stats = measure([sys.executable, "-m", "kg.cli", "add", str(new), "--store", str(store)], log)
+    summary = log.read_text(encoding="utf-8").strip().splitlines()[-1]
+    return {**stats, "label": f"{size}×", "summary": summary.removeprefix("added ")}
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -462,6 +617,7 @@ def main(argv=None) -> int:
     ap.add_argument("--work", default=None, help="folder for corpora and graphs (default: a temporary folder)")
     ap.add_argument("--json", default=None, help="also write the raw measurements here")
     ap.add_argument("--skip-queries", action="store_true", help="measure builds only")
+    ap.add_argument("--skip-add", action="store_true", help="do not time `kg add` on the largest store")
     ap.add_argument("--child-build", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--child-queries", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -484,6 +640,8 @@ def main(argv=None) -> int:
         say("kg build (bundled gazette, CLI) …")
         results["cli"] = measure([sys.executable, "-m", "kg.cli", "build", "--no-cache", "--out", str(work / "cli-out")],
                                         work / "cli.log")
+        say("kg query, kg ask (bundled gazette's graph, cold processes) …")
+        results.update(cold_commands(work / "cli-out" / "graph.ttl", work))
     for size in sizes:
         paths = corpus(size, work)
         chars = text_chars(paths)
@@ -510,14 +668,20 @@ def main(argv=None) -> int:
             _, data = _child("queries", {"graph": str(graph), "engine": engine, "repeat": repeat},
                              work / f"queries-{size}-{engine}.log", timeout=3600)
             results["queries"].append({**entry, **data})
+    if max(sizes) > 1 and not args.skip_add:
+        say(f"kg add: one new gazette into the {max(sizes)}× on-disk store …")
+        results["add"] = add_one(max(sizes), Path(results["builds"][-1]["out"]), work)
     results["load"].append(os.getloadavg()[0])
     results["targets"] = check_targets(results, sizes, args.workers)
-    md = tables(results)
+    readme = ROOT / "README.md"
+    now = figures(results, sizes, args.workers)
+    md = (tables(results) + "\n**Against the floor and the previous figures**\n\n"
+          + comparison(now, previous_figures(readme.read_text(encoding="utf-8")))
+          + f"\n{FIGURES_MARK}{json.dumps({k: round(v, 4) for k, v in now.items()})} -->\n")
     print(md)
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     if args.readme:
-        readme = ROOT / "README.md"
         readme.write_text(replace_between_markers(readme.read_text(encoding="utf-8"), md), encoding="utf-8")
         say(f"updated {readme}")
     return 0

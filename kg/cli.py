@@ -34,6 +34,20 @@ def cmd_build(args) -> int:
     return build_command(args)
 
 
+def _add_add(sub):
+    p = sub.add_parser("add", help="add gazettes to a persistent store without rebuilding it")
+    p.add_argument("inputs", nargs="+", help="text files to add")
+    p.add_argument("--store", required=True, metavar="DIR", help="persistent Oxigraph store (made from --graph the first time)")
+    p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.trig", help="built graph with named graphs (default: %(default)s)")
+    p.set_defaults(func=cmd_add)
+
+
+def cmd_add(args) -> int:
+    from .update import add_command
+
+    return add_command(args)
+
+
 def _add_inspect(sub):
     p = sub.add_parser("inspect", help="print the documents and their outline, to check segmentation")
     p.add_argument("inputs", nargs="*")
@@ -195,7 +209,7 @@ def cmd_push(args) -> int:
     return push_command(args)
 
 
-COMMANDS = [_add_build, _add_inspect, _add_eval, _add_export, _add_query, _add_ask,
+COMMANDS = [_add_build, _add_add, _add_inspect, _add_eval, _add_export, _add_query, _add_ask,
             _add_serve, _add_stats, _add_viz, _add_push]
 
 

@@ -144,7 +144,7 @@ def open_store(persist_dir, source=None, read_only: bool = False):
         source = check_graph_path(source)
         want = _fingerprint(source)
         have = json.loads(stamp_file.read_text()) if stamp_file.exists() else None
-        if have != want:
+        if have is None or {k: have.get(k) for k in want} != want:  # (gazettes `kg add`ed since are kept)
             if persist_dir.exists():
                 if have is None and any(persist_dir.iterdir()):
                     raise InputError(persist_dir, "is not empty and holds no kg store; "

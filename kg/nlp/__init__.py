@@ -117,7 +117,7 @@ def extract(doc: Document) -> list[Mention]:
             out.append(Mention(
                 doc_id=doc.id, label=sp.label_, text=block.text[a:b], start=start, end=end,
                 line=src.line_of(start), block=bi, block_start=a, block_end=b,
-                source=src.path, canonical_hint=sp.kb_id_,
+                source=src.path, canonical_hint=sp.kb_id_, basis=sp.id_,
             ))
     uniq = {(m.start, m.end, m.label, m.block_start, m.canonical_hint): m for m in out}
     return sorted(uniq.values(), key=lambda m: (m.start, m.end, m.label, m.canonical_hint))

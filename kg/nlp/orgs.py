@@ -22,7 +22,7 @@ same logic on a plain string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.language import Language
@@ -101,6 +101,7 @@ class OrgHit:
     end: int
     label: str  # Department | Enterprise | Institution | Collective
     hint: str = ""  # expanded name for coordinated members (kb_id_)
+    basis: str = field(default="suffix", compare=False)  # suffix | lexicon | coordination | unit-list
 
 
 @lru_cache(maxsize=1)
@@ -312,7 +313,7 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
     events += [(a, b, suffixes[text[a:b]][1]) for a, b in anchors]
     for a, b, role in sorted(events):
         if role == "standalone":
-            hit = OrgHit(a, b, "Department")
+            hit = OrgHit(a, b, "Department", basis="lexicon")
             found.append(hit)
             prev = hit
             continue
@@ -487,11 +488,11 @@ def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:
         for s, e in items:
             full = group + text[s:e] + suffix
             if s == h.start:
-                out.append(OrgHit(s, h.end, "Enterprise", full))
+                out.append(OrgHit(s, h.end, "Enterprise", full, "coordination"))
             elif s == head.end:
-                out.append(OrgHit(head.start, e, "Enterprise", full))
+                out.append(OrgHit(head.start, e, "Enterprise", full, "coordination"))
             else:
-                out.append(OrgHit(s, e, "Enterprise", full))
+                out.append(OrgHit(s, e, "Enterprise", full, "coordination"))
     return out
 
 
@@ -504,14 +505,14 @@ def _collectives(text: str, hits: list[OrgHit]) -> list[OrgHit]:
         s = m.start()
         if text.startswith("各", s) and s in dept_end:
             s = dept_end[s].start
-        out.append(OrgHit(s, m.end(), "Collective"))
+        out.append(OrgHit(s, m.end(), "Collective", basis="lexicon"))
         # 市、县（市、区）疾病预防控制中心: the city's own centre is named by 市 alone
         tail = text[m.start():m.end()]
         if s >= 2 and text[s - 1] == "、" and text[s - 2] in "市省" and tail.startswith("县"):
             kind = tail[tail.index("）") + 1:] if "）" in tail else ""
             typ = next((suffixes[k][0] for k in sorted(suffixes, key=len, reverse=True) if kind.endswith(k)), "")
             if kind and typ in ("Department", "Institution"):
-                out.append(OrgHit(s - 2, s - 1, typ, text[s - 2] + kind))
+                out.append(OrgHit(s - 2, s - 1, typ, text[s - 2] + kind, "coordination"))
     return out
 
 
@@ -531,7 +532,7 @@ def _listed_units(text: str, hits: list[OrgHit], city: str) -> list[OrgHit]:
                 continue
             pres = _prefixes_at(text, s, city)
             if pres and e - s - len(pres[0]) >= 2:
-                out.append(OrgHit(s, e, "Department"))
+                out.append(OrgHit(s, e, "Department", basis="unit-list"))
     return out
 
 
@@ -539,7 +540,7 @@ class OrgRecognizer(RuleComponent):
     """spaCy component: Department / Enterprise / Institution / Collective spans in doc.spans["kg"]."""
 
     def hits(self, doc: Doc):
-        return ((h.start, h.end, h.label, h.hint) for h in find_orgs(doc_text(doc), doc_city(doc)))
+        return ((h.start, h.end, h.label, h.hint, h.basis) for h in find_orgs(doc_text(doc), doc_city(doc)))
 
 
 @Language.factory("kg_orgs", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

@@ -218,7 +218,7 @@ class PlaceRecognizer(RuleComponent):
     """spaCy component: County / Place spans (kb_id_ = division code) in doc.spans["kg"]."""
 
     def hits(self, doc: Doc):
-        return ((h.start, h.end, h.label, h.code) for h in find_places(doc_text(doc), doc_city(doc)))
+        return ((h.start, h.end, h.label, h.code, "lexicon") for h in find_places(doc_text(doc), doc_city(doc)))
 
 
 @Language.factory("kg_places", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

@@ -95,6 +95,7 @@ class Found:
     end: int
     text: str
     name: str  # equals text except for expanded coordinations (沁水蜂蜜 → 沁水蜂蜜现代农业科技产业园)
+    basis: str = "suffix"  # suffix (a head noun) | quoted | coordination | heading
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def _quoted(text: str, taken: _Taken) -> list[Found]:
                 if taken.overlaps(*q.span()):
                     continue
                 s, e = q.span("q")
-                out.append(Found(s, e, text[s:e], text[s:e]))
+                out.append(Found(s, e, text[s:e], text[s:e], "quoted"))
                 taken.append(q.span())
         i = j + 1
     return out
@@ -255,7 +256,7 @@ def _counted(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
         if taken.overlaps(items[0][0], tail.end()):
             continue
         for s, e in items:
-            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0)))
+            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0), "coordination"))
         taken.append((items[0][0], tail.end()))
     return out
 
@@ -435,7 +436,7 @@ class ProjectRecognizer(RuleComponent):
         known = []
         if self.span_key in doc.spans:  # organisations and places found before: owners, nesting
             known = [(s.start_char, s.end_char, s.label_) for s in doc.spans[self.span_key]]
-        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "")
+        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "", f.basis)
                 for f in find_projects(doc_text(doc), known, self.lexicon))
 
 

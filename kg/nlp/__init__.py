@@ -1,6 +1,6 @@
 """The spaCy layer: `spacy.blank("zh")` with character tokens plus kg's registered components.
 
-    kg_places → kg_orgs → kg_policies → kg_projects
+    kg_places → kg_orgs → kg_policies → kg_lists → kg_projects
 
 Each component appends spans to the span group `doc.spans["kg"]` (overlaps allowed: nested names
 are separate entities) labelled Department, County, Enterprise, Institution, Project, Policy,
@@ -35,6 +35,7 @@ COMPONENTS = (
     ("kg_places", None),
     ("kg_orgs", None),
     ("kg_policies", "kg.nlp.policies"),
+    ("kg_lists", "kg.nlp.lists"),
     ("kg_projects", "kg.nlp.projects"),
 )
 

@@ -222,7 +222,13 @@ def _division_name(code: str) -> str:
 
 
 def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity]:
-    """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`."""
+    """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`.
+
+    First the corpus-level pass (kg.nlp.repeat) adds to `mentions` the other occurrences of
+    names recognised somewhere and the short forms documents declare."""
+    from .nlp.repeat import repeats
+
+    mentions.extend(repeats(mentions, documents))
     places = {d.id: Place.of_document(d) for d in documents}
     blocks = {d.id: d.blocks for d in documents}
     groups: dict[tuple, _Group] = {}

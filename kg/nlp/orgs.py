@@ -32,6 +32,12 @@ from . import lexicon
 from .lexicon import CJK
 from .spans import SPAN_KEY, RuleComponent, doc_city, doc_text
 
+
+def is_kind(body: str) -> bool:
+    from .lists import is_kind as kind  # lists imports this module's neighbours; import late
+
+    return kind(body)
+
 MAX_RUN = 24  # characters a name may extend left of its suffix
 MAX_DEPT_BODY = 14
 
@@ -429,6 +435,8 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             continue
         if role == "place" and not lexicon.place_at(text, start):
             continue
+        if typ == "Enterprise" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)):
+            continue  # 证券公司, 县相关上市公司, 发电公司: kinds of firms (a place makes a name: 山西能源集团)
         hits.append(OrgHit(start, end, typ))
     hits += _academy_institutes(text, hits)
     members = _coordinated(text, hits)

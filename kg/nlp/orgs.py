@@ -437,6 +437,8 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             continue
         if typ == "Enterprise" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)):
             continue  # 证券公司, 县相关上市公司, 发电公司: kinds of firms (a place makes a name: 山西能源集团)
+        if text[a:b] == "联盟" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)):
+            continue  # 省级产业技术创新联盟: a kind of alliance
         hits.append(OrgHit(start, end, typ))
     hits += _academy_institutes(text, hits)
     members = _coordinated(text, hits)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Document, Entity, Measure, Mention, Relation
-from .relations import corpus_document_names, dedupe, document_relations, sentence_relations
+from .relations import corpus_document_names, dedupe, document_relations, group_relations, sentence_relations
 from .responsibility import evidence_of, find_clauses, is_collective, measure_of
 
 __all__ = ["relate", "measures_of"]
@@ -100,4 +100,5 @@ def relate(documents: list[Document], mentions: list[Mention], entities: dict[st
         relations.extend(issuers_of(doc, resolve))
         relations.extend(sentence_relations(doc, ms, entities))
         relations.extend(document_relations(doc, ms, entities, names))
+    relations.extend(group_relations(entities))
     return measures, dedupe(relations)

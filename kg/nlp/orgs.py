@@ -428,6 +428,9 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             if k and start + k < a and (start == 0 or not _in_name(text, start - 1) or _boundary_ends_at(text, start)):
                 start += k
                 body = text[start:a]
+        if start > 0 and text[start - 1].isdigit() and text[start] in "年月日号" and start + 1 < a:
+            start += 1  # 3月|区县公司, 27号|国网…: the date or number before the name
+            body = text[start:a]
         body = _NUMBER_LEAD.sub("", body)
         if len(body) < 2 and not _level_only(body, text[a:b]):
             continue  # 进学校, 平医院: a fragment

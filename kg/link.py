@@ -305,6 +305,8 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
         g.mentions.append(m)
         if m.canonical_hint and m.label not in ("County", "Place", "Policy"):
             g.hints.append(m.canonical_hint)
+            if m.basis == "abbreviation":
+                g.surfaces.append(_norm(m.text))  # a declared short form is an alias of its own
         else:
             g.surfaces.append(_norm(m.text))
         if m.label == "County":

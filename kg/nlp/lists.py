@@ -114,7 +114,7 @@ def _pieces(text: str, lo: int, end: int, opener: re.Pattern) -> list[tuple[int,
         pos += len(part) + 1
     s, e = bounds[-1]
     j = _LAST_JOIN.search(text, s, e)
-    if j and j.start() - s >= 2 and e - j.end() >= 2 and len(bounds) > 1:
+    if j and j.start() - s >= 2 and e - j.end() >= 2:
         bounds[-1:] = [(s, j.start()), (j.end(), e)]
     out = []
     for s, e in reversed(bounds):

@@ -84,25 +84,27 @@ def repeats(mentions: list[Mention], documents: list[Document]) -> list[Mention]
     for m in mentions:
         by_block[(m.doc_id, m.block)].append(m)
     names = _names(mentions)
-    regex = None
-    if names:
-        firsts = "".join(sorted({n[0] for n in names}))
-        regex = re.compile(f"(?=[{re.escape(firsts)}])(?:{lexicon.trie_regex(names)})")
+    by_bigram: dict[str, list[str]] = defaultdict(list)  # a trie regex of every name compiles slowly
+    for n in sorted(names, key=lambda n: (-len(n), n)):
+        by_bigram[n[:2]].append(n)
+    firsts = re.compile("|".join(re.escape(b) for b in sorted(by_bigram))) if names else None
     out: list[Mention] = []
     for doc in documents:
         declared = _declared(doc, by_block)
         for bi, block in enumerate(doc.blocks):
             text = block.text
-            have = _Block(by_block.get((doc.id, bi), []))
             found = []
-            if regex is not None:
-                found += [(m.start(), m.end(), *names[m.group()], "corpus-repeat") for m in regex.finditer(text)]
+            if firsts is not None:
+                found += [(i, i + len(n), *names[n], "corpus-repeat") for i, n in _occurrences(text, firsts, by_bigram)]
             for alias, (label, hint, after) in declared.items():
                 if after <= bi:
                     i = text.find(alias)
                     while i >= 0:
                         found.append((i, i + len(alias), label, hint, "abbreviation"))
                         i = text.find(alias, i + len(alias))
+            if not found:
+                continue
+            have = _Block(by_block.get((doc.id, bi), []))
             for s, e, label, hint, basis in sorted(found):
                 if have.clashes(s, e) or not _free_left(text, s, have) or not _free_right(text, e, have):
                     continue
@@ -114,6 +116,22 @@ def repeats(mentions: list[Mention], documents: list[Document]) -> list[Mention]
                 have.spans.sort()
                 have.starts = [a for a, _ in have.spans]
     return out
+
+
+def _occurrences(text: str, firsts: re.Pattern, by_bigram: dict[str, list[str]]):
+    """(offset, name) of the names in text, leftmost and longest, not overlapping."""
+    i = 0
+    while True:
+        m = firsts.search(text, i)
+        if m is None:
+            return
+        i = m.start()
+        n = next((n for n in by_bigram.get(text[i:i + 2], ()) if text.startswith(n, i)), None)
+        if n is None:
+            i += 1
+            continue
+        yield i, n
+        i += len(n)
 
 
 def _declared(doc: Document, by_block) -> dict[str, tuple[str, str, int]]:

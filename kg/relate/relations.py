@@ -172,6 +172,12 @@ def group_relations(entities: dict[str, Entity]) -> list[Relation]:
     from ..nlp.lists import is_kind
 
     firms = sorted((e for e in entities.values() if e.type == "Enterprise" and e.mentions), key=lambda e: e.key)
+    companies = defaultdict(list)  # first two characters after the place → (company, place, rest)
+    for c in firms:
+        if not GROUP.search(c.label):  # groups of their own are not members by name
+            c_place, c_rest = split_place(c.label)
+            if c_place:
+                companies[c_rest[:2]].append((c, c_place, c_rest))
     out = []
     for g in firms:
         m = GROUP.search(g.label)
@@ -180,11 +186,10 @@ def group_relations(entities: dict[str, Entity]) -> list[Relation]:
         place, brand = split_place(g.label[: m.start()])
         if len(brand) < 2 or is_kind(brand):
             continue
-        for c in firms:
-            if c is g or GROUP.search(c.label) or c.label.startswith(g.label):
-                continue  # groups of their own; 兰花集团芦河煤业 is read from the nesting
-            c_place, c_rest = split_place(c.label)
-            if c_rest.startswith(brand) and len(c_rest) > len(brand) and (not place or c_place == place) and c_place:
+        for c, c_place, c_rest in companies.get(brand[:2], ()):
+            if c.label.startswith(g.label):
+                continue  # 兰花集团芦河煤业: read from the nesting
+            if c_rest.startswith(brand) and len(c_rest) > len(brand) and (not place or c_place == place):
                 first = min(c.mentions, key=lambda x: (x.doc_id, x.start))
                 out.append(Relation(c.key, "subOrganizationOf", g.key,
                                     Evidence(first.doc_id, first.line, first.text, first.start, first.end)))

@@ -1,7 +1,8 @@
 """The lines of a cleaned text, with what a line says about paragraph ends.
 
 Printed gazettes give visual lines (widths tell paragraphs apart); website copies give one
-paragraph per line.
+paragraph per line; OCR output may give a whole document as one line, which is cut into one
+line per numbered item (outline.item_starts).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Cleaned
-from .outline import heading_of
+from .outline import heading_of, item_starts
 
 TERMINAL = "。！？；：…"
 CLOSERS = "”’」』）)〕】》"
@@ -42,8 +43,12 @@ def width(s: str) -> float:
     return len(s) - 0.5 * len(_NARROW.findall(s))
 
 
+# A line this long is no printed line: a paragraph, or a whole document, with its items run together.
+RUN_ON = 150
+
+
 def lines_of(cleaned: Cleaned) -> list[Line]:
-    """Non-blank lines, stripped; a form feed marks the first line of a page."""
+    """Non-blank lines, stripped; a form feed marks the first line of a page; run-on lines cut at their items."""
     bold_starts = {a for a, _ in cleaned.bold}
     out = []
     for m in re.finditer(r"[^\n]+", cleaned.text):
@@ -51,11 +56,14 @@ def lines_of(cleaned: Cleaned) -> list[Line]:
         page = s.startswith("\f")
         if page:
             s, a = s[1:], a + 1
-        s2 = s.strip()
-        if not s2:
-            continue
-        a += len(s) - len(s.lstrip())
-        out.append(Line(s2, a, page, width(s2), cleaned.origin[a] in bold_starts))
+        cuts = item_starts(s) if len(s) > RUN_ON else []
+        for k, (i, j) in enumerate(zip([0] + cuts, cuts + [len(s)])):
+            piece = s[i:j]
+            s2 = piece.strip()
+            if not s2:
+                continue
+            b = a + i + len(piece) - len(piece.lstrip())
+            out.append(Line(s2, b, page and k == 0, width(s2), cleaned.origin[b] in bold_starts))
     return out
 
 

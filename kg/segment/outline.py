@@ -75,3 +75,80 @@ def cn_number(s: str) -> int:
         elif c == "两":
             total = 2
     return tens + total
+
+
+# --- headings inside text without line breaks ------------------------------------------------
+#
+# OCR output and web copies may hold a whole document on one line. Its items still start with
+# their numbers, so the line is cut where a number continues the outline: the next number of a
+# scheme already open (二、 after 一、, 11。 after 10.), or the first number of a deeper one.
+
+_MARKER = re.compile(
+    rf"第(?P<cn>{NUM})(?P<ck>部分|章|节|条)"
+    r"|(?P<h>[一二三四五六七八九十]{1,3})、"
+    r"|[（(](?P<p>[一二三四五六七八九十]{1,3})[）)]"
+    r"|[（(](?P<pd>\d{1,2})[）)]"
+    r"|(?<![\d.．%０-９])(?P<d>\d{1,2})(?P<dsep>[.．、。])(?![\d.．%０-９])"
+)
+_RANK = {scheme: rank for scheme, rank, _ in SCHEMES}
+# What may stand before a heading number: the end of a sentence, a clause or a bracket.
+_STRONG = set("。；;！？!?：:…）)〕】”」』")
+_SENTENCE_END = re.compile(r"[。！？；;]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+NEAR = 40  # a heading's title run together with its first subheading: at most this many characters
+
+
+def _scheme(m: re.Match) -> tuple[str, str]:
+    if m.group("ck"):
+        return m.group("ck"), m.group("cn")
+    for group, scheme in (("h", "一、"), ("p", "（一）"), ("pd", "（1）"), ("d", "1.")):
+        if m.group(group):
+            return scheme, m.group(group)
+    raise AssertionError(m.group())
+
+
+def item_starts(text: str) -> list[int]:
+    """Offsets (> 0) in a line where a numbered item begins: the places to cut a run-on line.
+
+    A number counts where it continues the outline read so far, after the end of a sentence or
+    a bracket (or, for 一、 and bracketed numbers, right after a word); the first number of a
+    deeper scheme may also follow its parent's title directly (一、总体要求（一）指导思想), and
+    so may a number that resumes the count of the parent's previous sibling ((二)课题11.…).
+    """
+    open_: dict[int, int] = {}  # rank → last number read at that rank
+    closed: dict[int, int] = {}  # rank → last number read before a higher item closed it
+    last = -NEAR - 1  # offset of the last number read
+    cuts = []
+    for m in _MARKER.finditer(text):
+        scheme, num = _scheme(m)
+        rank, n = _RANK[scheme], cn_number(num)
+        pos = m.start()
+        before = text[:pos].rstrip(" \u3000\t")
+        spaced = len(before) < pos
+        prev = before[-1:]
+        strong = not before or prev in _STRONG
+        word = bool(_HAN.match(prev)) and prev != "第"
+        follows = rank in open_ and n == open_[rank] + 1
+        deeper = rank not in open_ and (n == 1 or n == closed.get(rank, -1) + 1)
+        restart = rank in open_ and n == 1 and rank <= _RANK["一、"] and rank == min(open_) and strong
+        digits = scheme == "1."
+        if m.group("dsep") == "。" and not (follows and strong):
+            continue  # 11。 only where item 11 is due
+        if rank <= _RANK["条"] and not strong:
+            continue  # 第三条 inside a sentence cites an article
+        near = pos - last <= NEAR and not _SENTENCE_END.search(text, last, pos)
+        if follows:
+            ok = strong or spaced or word and not digits
+        elif deeper:
+            ok = strong or word and near
+        else:
+            ok = restart
+        if not ok:
+            continue
+        for r in [r for r in open_ if r > rank]:
+            closed[r] = open_.pop(r)
+        open_[rank] = n
+        last = pos
+        if pos:
+            cuts.append(pos)
+    return cuts

@@ -10,13 +10,15 @@ import re
 from array import array
 
 from ..model import Block, Cleaned, Section
-from .floats import APPENDIX, BOX, CAPTION, FIGURE, box_title_ahead, joined_paras, merge_boxes, table_run
+from .floats import APPENDIX, BOX, CAPTION, FIGURE, box_title_ahead, joined_paras, merge_boxes, table_run, task_table_run
 from .headings import split_spans, title_spans as heading_title_spans
 from .lines import Line, ends_para_text, ends_sentence, full_width
 from .outline import heading_of, num_len, section_id
 
 # Responsibility clauses continue a paragraph even when they start a line.
 CLAUSE_START = re.compile(r"^[〔（(](?:责任单位|牵头单位|[^）)〕]{0,30}(?:牵头|负责|配合))")
+# …nor do they end it where a line breaks after their label: （责任部门：⏎市科技局）
+CLAUSE_OPEN = re.compile(r"[〔（(](?:责任|牵头|主责|配合|参与|协办)(?:单位|部门)[:：]?\s*$")
 
 
 class Builder:
@@ -105,6 +107,13 @@ class Builder:
             if box is not None:
                 box.append(ln)
                 i += 1
+                continue
+            caption = int(bool(FIGURE.match(t) or CAPTION.match(t)) and i + 1 < n)
+            run = task_table_run(lines, i + caption)
+            if run:  # a task-division table, in the body or an appendix: one block, one cell per line
+                self._float(self._make("table", joined([(x.start, x.end) for x in lines[i:i + caption + run]]),
+                                       title=t if caption else ""))
+                i += caption + run
                 continue
             if BOX.match(t) and mode == "body":
                 box, box_title, self.box_head = pre_box, t, [ln]
@@ -199,7 +208,7 @@ class Builder:
         prev = self.last_body
         if prev is None or not self.para:
             return True
-        if CLAUSE_START.match(ln.text):
+        if CLAUSE_START.match(ln.text) or CLAUSE_OPEN.search(prev.text):
             return False
         if self.flow:
             return True

@@ -96,3 +96,55 @@ def merge_boxes(blocks: list[Block]):
         keep.append(blk)
     blocks[:] = keep
 
+
+
+# A task-division table (任务分工表) flattened one cell per line: a header 序号 / 重点任务 /
+# 牵头单位 / 配合单位 / 完成时限…, then rows that each start with their number.
+TASK_HEAD = re.compile(r"^(?:序号|编号|序)$")
+UNIT_COLUMN = re.compile(r"^(?:牵头|主责|主办|责任|配合|参与|协办|协作|协同)(?:单位|部门|处室)$")
+ROW_NUMBER = re.compile(r"^(\d{1,3})[.、．]?$")
+
+
+def task_table_header(cells: list[str]) -> list[str] | None:
+    """The column names of a task table whose header starts `cells` (at least three, one of units), or None."""
+    if not cells or not TASK_HEAD.match(cells[0]):
+        return None
+    names = []
+    for c in cells:
+        if ROW_NUMBER.match(c) or len(c) > 12:
+            break
+        names.append(c)
+    if len(names) < 3 or not any(UNIT_COLUMN.match(n) for n in names):
+        return None
+    return names
+
+
+def row_number(cell: str) -> int:
+    """The number a row-number cell holds (1, 2., 3、), else 0."""
+    m = ROW_NUMBER.match(cell)
+    return int(m.group(1)) if m else 0
+
+
+def task_table_run(lines: list[Line], i: int) -> int:
+    """Number of lines of a task table whose header starts at line i (0 if none).
+
+    After the header come rows of at most one cell per column, each opened by the next number;
+    the last row ends after as many cells as there are columns (or at a heading).
+    """
+    if not TASK_HEAD.match(lines[i].text):
+        return 0
+    names = task_table_header([x.text for x in lines[i:i + 16]])
+    if names is None:
+        return 0
+    width = len(names)
+    k, expected, last = i + width, 1, None
+    while k < len(lines):
+        n = row_number(lines[k].text)
+        if n == expected:
+            last, expected = k, expected + 1
+        elif last is None or k - last >= width or lines[k].page and heading_of(lines[k].text):
+            break
+        elif heading_of(lines[k].text) and heading_of(lines[k].text)[1] <= 5:
+            break
+        k += 1
+    return k - i if last is not None else 0

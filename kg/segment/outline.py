@@ -113,34 +113,35 @@ def item_starts(text: str) -> list[int]:
     A number counts where it continues the outline read so far, after the end of a sentence or
     a bracket (or, for 一、 and bracketed numbers, right after a word); the first number of a
     deeper scheme may also follow its parent's title directly (一、总体要求（一）指导思想), and
-    so may a number that resumes the count of the parent's previous sibling ((二)课题11.…).
+    so may a number that resumes the count of the parent's previous sibling ((二)课题11.…). A
+    first number run on after a word (…方案一、持续…) counts when its second follows later.
     """
+    marks = []  # (scheme, rank, number, offset, strong, spaced, word, sep)
+    for m in _MARKER.finditer(text):
+        scheme, num = _scheme(m)
+        pos = m.start()
+        before = text[:pos].rstrip(" \u3000\t")
+        prev = before[-1:]
+        marks.append((scheme, _RANK[scheme], cn_number(num), pos, not before or prev in _STRONG, len(before) < pos,
+                      bool(_HAN.match(prev)) and prev != "第", m.group("dsep")))
     open_: dict[int, int] = {}  # rank → last number read at that rank
     closed: dict[int, int] = {}  # rank → last number read before a higher item closed it
     last = -NEAR - 1  # offset of the last number read
     cuts = []
-    for m in _MARKER.finditer(text):
-        scheme, num = _scheme(m)
-        rank, n = _RANK[scheme], cn_number(num)
-        pos = m.start()
-        before = text[:pos].rstrip(" \u3000\t")
-        spaced = len(before) < pos
-        prev = before[-1:]
-        strong = not before or prev in _STRONG
-        word = bool(_HAN.match(prev)) and prev != "第"
+    for scheme, rank, n, pos, strong, spaced, word, sep in marks:
         follows = rank in open_ and n == open_[rank] + 1
         deeper = rank not in open_ and (n == 1 or n == closed.get(rank, -1) + 1)
         restart = rank in open_ and n == 1 and rank <= _RANK["一、"] and rank == min(open_) and strong
-        digits = scheme == "1."
-        if m.group("dsep") == "。" and not (follows and strong):
+        if sep == "。" and not (follows and strong):
             continue  # 11。 only where item 11 is due
         if rank <= _RANK["条"] and not strong:
             continue  # 第三条 inside a sentence cites an article
         near = pos - last <= NEAR and not _SENTENCE_END.search(text, last, pos)
         if follows:
-            ok = strong or spaced or word and not digits
+            ok = strong or spaced or word and scheme != "1."
         elif deeper:
-            ok = strong or word and near
+            second = any(s == scheme and k == n + 1 and st and p > pos for s, _, k, p, st, *_ in marks)
+            ok = strong or word and (near or second)
         else:
             ok = restart
         if not ok:

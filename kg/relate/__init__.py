@@ -7,7 +7,7 @@ from ..model import Document, Entity, Measure, Mention, Relation
 from .measures import evidence_of, measure_of
 from .relations import corpus_document_names, dedupe, document_relations, sentence_relations
 from .responsibility import find_clauses, find_conventions
-from .units import is_collective
+from .units import is_collective, is_org
 
 __all__ = ["relate", "measures_of"]
 
@@ -23,8 +23,10 @@ class UnitResolver:
     """Names in a document's clauses → entity keys.
 
     First the entity the recogniser linked at that very place of the clause (so a clause agrees
-    with the mentions, whatever city the document is from); else the linker, told the
-    document's city; else a new department with the standard full name in that city.
+    with the mentions, whatever city the document is from); a collective, or any name that does
+    not look like an organisation's, is a kg:Collective; else the linker, told the document's
+    city; else a new enterprise or institution when its head noun says so (公司, 大学…), or a new
+    department with the standard full name in that city.
     """
 
     def __init__(self, entities: dict[str, Entity], linker):
@@ -45,23 +47,19 @@ class UnitResolver:
         key = self.here.get(surface)
         if key in self.entities:
             ent = self.entities[key]
-        elif is_collective(surface):
+        elif is_collective(surface) or not is_org(surface):  # 各区、县级市, 有关部门; any name but an organisation's
             key = entity_key("Collective", surface)
             ent = self.entities.setdefault(key, Entity(key, "Collective", surface))
         else:
             context = " ".join((self.doc.title, *self.doc.issuers)) if self.doc else ""
-            ent = self.linker.resolve(surface, "Department", context=context) if self.linker else None
+            kind = "Enterprise" if _ENTERPRISE.search(surface) else "Institution" if _INSTITUTION.search(surface) \
+                else "Department"
+            ent = self.linker.resolve(surface, kind, context=context) if self.linker else None
             if ent is None:
-                kind = "Enterprise" if _ENTERPRISE.search(surface) else "Institution" if _INSTITUTION.search(surface) else ""
-                if kind:
-                    ent = self.linker.resolve(surface, kind, context=context) if self.linker else None
-                    key = ent.key if ent else entity_key(kind, surface)
-                    ent = ent or self.entities.setdefault(key, Entity(key, kind, surface))
-                else:
-                    city = Place.of_document(self.doc).city if self.doc else ""
-                    label = canonical_department(surface, city)
-                    key = entity_key("Department", label)
-                    ent = self.entities.setdefault(key, Entity(key, "Department", label))
+                city = Place.of_document(self.doc).city if self.doc else ""
+                label = canonical_department(surface, city) if kind == "Department" else surface
+                key = entity_key(kind, label)
+                ent = self.entities.setdefault(key, Entity(key, kind, label))
             ent = self.entities.setdefault(ent.key, ent)
         if surface != ent.label:
             ent.aliases.add(surface)

@@ -47,7 +47,8 @@ _PROSE_LEAD = re.compile(r"由(?P<leads>[^，,。；;：:（）()]{2,80}?)牵头
 _PROSE_ROLE = re.compile(r"(?P<leads>[^，,。；;：:（）()]{2,80}?)为牵头(?:单位|部门)")
 _PARTNERS = re.compile(  # used with match(text, pos): anchored there
     r"[，,]?(?:会同|联合|协调|组织|并会同)?(?P<units>[^，,。；;]{2,120}?)"
-    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=配合|参与|协助|按职责|按照职责|分工|共同|制定|研究|做好|开展|推进|实施|落实|负责|为配合|为参与|为成员|[，,。；;]|$)"
+    r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=配合|参与|协助|按职责|按照职责|分工|共同|制定|研究|做好|开展|推进|推动|实施|落实|负责|"
+    r"组织|抓好|建立|完善|加强|统筹|协调|等?(?:为|作为)(?:配合|成员|参与|协办|责任)|[，,。；;]|$)"
 )
 _PROSE_SUBJECT = 12  # at most this much of a sentence before its 由A牵头 (该项工作)
 _PROSE_TAIL = 30  # at most this much of a sentence after its assignment (，推进…建设)

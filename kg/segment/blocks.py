@@ -210,6 +210,8 @@ class Builder:
             return True
         if CLAUSE_START.match(ln.text) or CLAUSE_OPEN.search(prev.text):
             return False
+        if ln.item:
+            return True
         if self.flow:
             return True
         if self.blocks and self.blocks[-1].kind == "heading" and not self.para:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..model import Cleaned
 from .outline import heading_of, item_starts
 
-TERMINAL = "。！？；：…"
+TERMINAL = "。！？；：…!?;:"
 CLOSERS = "”’」』）)〕】》"
 # A paragraph ending in a responsibility clause: …。〔责任单位：市商务局〕 / …。（市发展改革委牵头，…负责）
 RESPONSIBILITY_TAIL = re.compile(r"[。；！？][〔（(][^〔〕（）()]*(?:[（(][^（）()]*[）)][^〔〕（）()]*)*[〕）)]$")
@@ -25,6 +25,7 @@ class Line:
     page: bool  # first line of a page
     width: float
     bold: bool = False
+    item: bool = False  # cut out of a run-on line where a numbered item begins: it starts a paragraph
 
     @property
     def end(self) -> int:
@@ -44,7 +45,7 @@ def width(s: str) -> float:
 
 
 # A line this long is no printed line: a paragraph, or a whole document, with its items run together.
-RUN_ON = 150
+RUN_ON = 100
 
 
 def lines_of(cleaned: Cleaned) -> list[Line]:
@@ -63,7 +64,7 @@ def lines_of(cleaned: Cleaned) -> list[Line]:
             if not s2:
                 continue
             b = a + i + len(piece) - len(piece.lstrip())
-            out.append(Line(s2, b, page and k == 0, width(s2), cleaned.origin[b] in bold_starts))
+            out.append(Line(s2, b, page and k == 0, width(s2), cleaned.origin[b] in bold_starts, item=k > 0))
     return out
 
 

@@ -269,3 +269,12 @@ def test_responsibility_graph_conforms_to_shapes(tmp_path):
                                  ont_graph=rdflib.Graph().parse(root / "ontology" / "kg.ttl"), inference="none",
                                  advanced=True)
     assert conforms, text[:2000]
+
+
+def test_responsibility_bare_list_closing_a_paragraph(tmp_path):
+    """…。（A、B） at the end of an item names its units; names in brackets inside a sentence do not."""
+    text = ("一、扶持政策\n（一）支持技术改造。对技改项目给予补助。（经信局、财政局）\n"
+            "（二）支持品牌建设。由区市场监管局（区知识产权局）组织申报，给予奖励。\n"
+            "（三）支持人才引进。给予安家补贴。（征求意见稿）\n")
+    _, got = _measures(tmp_path, "bare.txt", text)
+    assert [(t, u, b) for t, _, u, _, b in got] == [("支持技术改造", ["经信局", "财政局"], "first-listed")]

@@ -7,6 +7,7 @@ such as 各县（市、区） allowed):
              （责任单位：A牵头，B、C等部门分工负责）   责任单位：A、B 配合单位：C 完成时限：…
   verbal     （A牵头） （A、B、C分别牵头负责） （A、B牵头，C、D等按照职责分工负责） （由A牵头负责）
              （A负责） （A、B按职责分工负责） （各市党委、政府负责，A、B等部门按职责分工负责）
+  bare list  …。（A、B） closing its paragraph
   convention （A、B负责。列第一位者为牵头单位，下同）: the first listed leads from here on
   prose      A为牵头单位 / 由A牵头，会同B… (the sentence that ends its item) / （一）市工信局：负责…
   tables     a task-division table's 牵头单位 / 配合单位 columns (tables.py)
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from ..model import Block
 from .units import is_collective, is_org, split_list, unit_list
 
-__all__ = ["Clause", "parse_clause", "find_clauses", "find_conventions", "is_collective"]
+__all__ = ["Clause", "parse_clause", "find_clauses", "find_conventions"]
 
 _OPEN = "（(〔[【"
 _CLOSE = "）)〕]】"
@@ -49,7 +50,7 @@ _PARTNERS = re.compile(  # used with match(text, pos): anchored there
     r"[，,]?(?:会同|联合|协调|组织|并会同)?(?P<units>[^，,。；;]{2,120}?)"
     r"(?:等(?:有关|相关)?(?:部门|单位)?)?(?=配合|参与|协助|按职责|按照职责|分工|共同|制定|研究|做好|开展|推进|推动|实施|落实|负责|"
     r"组织|抓好|建立|完善|加强|统筹|协调|等?(?:为|作为)(?:配合|成员|参与|协办|责任)|[，,。；;]|$)"
-)
+)  # the partners end where a verb or a role (为配合单位) follows
 _PROSE_SUBJECT = 12  # at most this much of a sentence before its 由A牵头 (该项工作)
 _PROSE_TAIL = 30  # at most this much of a sentence after its assignment (，推进…建设)
 _PARTNER_ROLE = re.compile(r"等?(?:为|作为)(?:配合|成员|参与|协办|责任)(?:单位|部门)")
@@ -76,10 +77,6 @@ class Clause:
     title: str = ""  # the measure's title where the clause names it (a table row's task)
     line_start: int = -1  # block offset where the measure starts, where the clause knows it (a table row)
     opens: bool = False  # the clause heads its measure (a duty paragraph) instead of closing it
-
-    @property
-    def lead(self) -> str:
-        return self.leads[0] if self.leads else ""
 
 
 # ------------------------------------------------------------------ bodies
@@ -174,11 +171,22 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _bare_list(body: str) -> tuple[list[str], list[str], bool] | None:
+    """A bracket holding nothing but organisations' names: （发改局、财政局）."""
+    units = unit_list(split_list(body))
+    if units and all(is_org(u) or is_collective(u) for u in units) and any(is_org(u) for u in units):
+        return units, [], False
+    return None
+
+
 def _bracketed(bi: int, text: str, spans) -> list[Clause]:
+    """Bracketed clauses; a bare list of names counts where it closes its paragraph after a sentence."""
     out = []
     for a, b in spans:
         body = text[a + 1: b - 1]
         parsed = parse_clause(body)
+        if parsed is None and _SENTENCE_END.match(text[a - 1: a]) and not text[b:].strip():
+            parsed = _bare_list(body)
         if parsed:
             units, leads, _ = parsed
             out.append(Clause(bi, a, b, text[a:b], units, leads, "explicit" if leads else "",

@@ -278,3 +278,43 @@ def test_responsibility_bare_list_closing_a_paragraph(tmp_path):
             "（三）支持人才引进。给予安家补贴。（征求意见稿）\n")
     _, got = _measures(tmp_path, "bare.txt", text)
     assert [(t, u, b) for t, _, u, _, b in got] == [("支持技术改造", ["经信局", "财政局"], "first-listed")]
+
+
+def test_responsibility_clauses_closing_sentences_of_one_item(tmp_path):
+    """Two clauses in one item: the first closes the item's opening, the second the sentences since the first."""
+    text = ("一、重点任务(一)完善农村路网。推进通村公路提档升级。(市交通局负责)加快建设乡村物流站点，"
+            "打通末端配送。(市邮政管理局、市商务局按职责分工负责)(二)改善人居环境。整治村容村貌。(市住建局负责)")
+    _, got = _measures(tmp_path, "sentences.txt", text * 2 + "\n")
+    assert [(t, s) for t, s, *_ in got[:3]] == [("完善农村路网", ("一", "（一）")), ("加快建设乡村物流站点，打通末端配送", ("一", "（一）")),
+                                                ("改善人居环境", ("一", "（二）"))]
+
+
+SHARED_LEAD = """二、任务分工
+序号
+工作任务
+牵头部门
+配合部门
+1
+建立企业服务专员制度
+区发改局
+区工信局、区商务局
+2
+开展政策直达行动
+区财政局、区税务局
+3
+组建人才服务联盟
+区人社局
+/
+"""
+
+
+def test_responsibility_table_cell_spanning_rows(tmp_path):
+    """Row 2 shares row 1's lead (a merged cell printed once): its cells are placed so that units stay
+    under the unit columns, and its clause covers only its own cells."""
+    corpus, got = _measures(tmp_path, "shared.txt", SHARED_LEAD)
+    assert [(t, u, lead) for t, _, u, lead, _ in got] == [
+        ("建立企业服务专员制度", ["区发改局", "区工信局", "区商务局"], ["区发改局"]),
+        ("开展政策直达行动", ["区发改局", "区财政局", "区税务局"], ["区发改局"]),
+        ("组建人才服务联盟", ["区人社局"], ["区人社局"]),
+    ]
+    assert [m.clause.quote for m in corpus.measures][1] == "区财政局、区税务局"

@@ -58,8 +58,8 @@ def _heading_span(blocks, i, path) -> MeasureSpan:
 def measure_of(blocks: list[Block], clause: Clause, prev: tuple[int, int]) -> MeasureSpan:
     """The measure a clause governs; `prev` is (block, end offset) of the previous clause, (-1, 0) if none."""
     block = blocks[clause.block]
-    if clause.line_start >= 0:  # a table row
-        return MeasureSpan(clause.block, clause.line_start, clause.title or _title(block.text[clause.line_start:]),
+    if clause.measure_at >= 0:  # a table row
+        return MeasureSpan(clause.block, clause.measure_at, clause.title or _title(block.text[clause.measure_at:]),
                            block.section)
     if clause.opens:  # a duty paragraph or item: the clause heads its measure
         if block.kind == "heading":

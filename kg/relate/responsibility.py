@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Block
-from .units import is_collective, is_org, split_list, unit_list
+from .tables import table_rows
+from .units import is_collective, is_org, org_list, split_list, unit_list
 
 __all__ = ["Clause", "parse_clause", "find_clauses", "find_conventions"]
 
@@ -75,7 +76,7 @@ class Clause:
     basis: str = ""  # "explicit" | "table-column" | "prose"; "" until conventions are applied
     convention: bool = False  # the clause itself states that the first listed leads
     title: str = ""  # the measure's title where the clause names it (a table row's task)
-    line_start: int = -1  # block offset where the measure starts, where the clause knows it (a table row)
+    measure_at: int = -1  # block offset where its measure starts, where the clause knows it (a table row's number)
     opens: bool = False  # the clause heads its measure (a duty paragraph) instead of closing it
 
 
@@ -173,10 +174,8 @@ def _bracket_spans(text: str) -> list[tuple[int, int]]:
 
 def _bare_list(body: str) -> tuple[list[str], list[str], bool] | None:
     """A bracket holding nothing but organisations' names: （发改局、财政局）."""
-    units = unit_list(split_list(body))
-    if units and all(is_org(u) or is_collective(u) for u in units) and any(is_org(u) for u in units):
-        return units, [], False
-    return None
+    units = org_list(body)
+    return (units, [], False) if units else None
 
 
 def _bracketed(bi: int, text: str, spans) -> list[Clause]:
@@ -293,16 +292,20 @@ def _duty(bi: int, block: Block) -> list[Clause]:
                    "prose" if leads else "", opens=True)]
 
 
+def _table(bi: int, block: Block) -> list[Clause]:
+    """One clause per row of a task table: its unit cells."""
+    return [Clause(bi, r.start, r.end, block.text[r.start:r.end], r.units, r.leads, "table-column" if r.leads else "",
+                   title=r.task, measure_at=r.number_at) for r in table_rows(block)]
+
+
 def find_clauses(blocks: list[Block]) -> list[Clause]:
     """Every responsibility clause of a document's blocks, in order (tables included)."""
-    from .tables import table_clauses
-
     found: list[Clause] = []
     for bi, block in enumerate(blocks):
         if block.kind == "notice":
             continue
         if block.kind == "table":
-            found.extend(table_clauses(bi, block))
+            found.extend(_table(bi, block))
             continue
         text = block.text
         duty = _duty(bi, block) if block.kind in ("heading", "para") else []

@@ -95,3 +95,11 @@ def unit_list(items: list[str]) -> list[str] | None:
     if not units or not all(is_name(u) for u in units):
         return None
     return units
+
+
+def org_list(text: str) -> list[str] | None:
+    """The units of a list standing alone (a table cell, a bracket of names): it must name an organisation."""
+    units = unit_list(split_list(text))
+    if units and all(is_org(u) or is_collective(u) for u in units) and any(is_org(u) for u in units):
+        return units
+    return None

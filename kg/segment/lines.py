@@ -57,7 +57,13 @@ def lines_of(cleaned: Cleaned) -> list[Line]:
         page = s.startswith("\f")
         if page:
             s, a = s[1:], a + 1
-        cuts = item_starts(s) if len(s) > RUN_ON else []
+        if len(s) <= RUN_ON:
+            s2 = s.strip()
+            if s2:
+                b = a + len(s) - len(s.lstrip())
+                out.append(Line(s2, b, page, width(s2), cleaned.origin[b] in bold_starts))
+            continue
+        cuts = item_starts(s)
         for k, (i, j) in enumerate(zip([0] + cuts, cuts + [len(s)])):
             piece = s[i:j]
             s2 = piece.strip()

@@ -1,6 +1,6 @@
 """The spaCy layer: `spacy.blank("zh")` with character tokens plus kg's registered components.
 
-    kg_places → kg_orgs → kg_policies → kg_lists → kg_projects
+    kg_places → kg_orgs → kg_policies → kg_lists → kg_projects → kg_owners
 
 Each component appends spans to the span group `doc.spans["kg"]` (overlaps allowed: nested names
 are separate entities) labelled Department, County, Enterprise, Institution, Project, Policy,
@@ -37,6 +37,7 @@ COMPONENTS = (
     ("kg_policies", "kg.nlp.policies"),
     ("kg_lists", "kg.nlp.lists"),
     ("kg_projects", "kg.nlp.projects"),
+    ("kg_owners", "kg.nlp.owners"),
 )
 
 

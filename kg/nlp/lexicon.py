@@ -102,8 +102,8 @@ def divisions() -> tuple[Division, ...]:
     with open(_adcodes_path(), encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code, name = row["adcode"], row["name"].strip()
-            if len(code) != 12 or code[6:] != "000000" or "直辖" in name:
-                continue
+            if len(code) != 12 or code[6:] != "000000" or "直辖" in name or code.startswith("99"):
+                continue  # 99…: the table's disputed sea areas (海域, 苏鲁交界), no division
             if code[4:6] != "00":
                 level = "county"
             elif code[2:4] != "00":

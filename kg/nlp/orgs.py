@@ -60,6 +60,7 @@ _FACILITIES = frozenset({"实验室", "重点实验室", "研究中心", "工程
                          "研发中心", "创新中心", "技术创新中心", "检验中心", "检测中心", "血站",
                          "急救中心", "疾病预防控制中心", "工作站", "专家工作站", "医院", "卫生院",
                          "博物馆", "图书馆", "纪念馆", "学校", "中学", "小学"})
+_ONE_CHAR_SUFFIXES = frozenset("局委办厅部院所厂")
 _COMPANY_SUFFIXES = frozenset({"有限公司", "股份有限公司", "有限责任公司", "股份公司"})
 # Classifiers after a number (1所综合医院) and the Chinese numerals before them.
 _CLASSIFIERS = frozenset("所家个座批项")
@@ -165,9 +166,13 @@ def _run_start(text: str, a: int, floor: int = 0, hard_only: bool = False) -> in
     while j > low and _in_name(text, j - 1):
         if _boundary_ends_at(text, j, hard_only):
             if text[j - 1] in "与和" and j - 2 >= low and _in_name(text, j - 2) and (
-                    j - 3 < 0 or not _in_name(text, j - 3) or _boundary_ends_at(text, j - 2)):
+                    j - 3 < 0 or not _in_name(text, j - 3) or _boundary_ends_at(text, j - 2)) and (
+                    not _boundary_ends_at(text, j - 1)) and text[j - 2] not in _ONE_CHAR_SUFFIXES:
+                # 将其与X公司, 建设部和X公司: a pronoun or a body's own suffix is no noun of the name
                 j -= 2  # 煤与煤层气共采国家重点实验室: a one-character noun joined by 与 is part of the name
             break
+        if text[j - 1] in lexicon.before_name_words() and lexicon.suffix_ends_at(text, j - 1):
+            break  # X公司向|公司来函: a one-character verb right after another name
         if hard_only and _boundary_ends_at(text, j) and (lexicon.place_at(text, j) or text.startswith("中国", j)):
             break  # 建设|晋城三赢精密电子有限公司: a soft verb before a name that opens with its place
         j -= 1
@@ -340,8 +345,8 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
                 continue  # 会同潞州区…: the verb, not the county 会同
             pre = pres[0]
             body = text[p + len(pre):a]
-            if len(body) > MAX_DEPT_BODY or any(w in body for w in _BAD_BODY):
-                continue
+            if len(body) > MAX_DEPT_BODY or any(w in body.replace("地方金融", "金融") for w in _BAD_BODY):
+                continue  # (地方金融监管局 is the standard body of every province and city)
             if body and (role == "core" or body[0] in "和与及或、，"):
                 continue  # 市域范围内进行政府, 国务院和文旅部
             if not body and role not in ("core", "either", "bare") and not _standalone().fullmatch(pre):

@@ -24,7 +24,7 @@ from .lists import is_kind
 
 REPEATED = ("Enterprise", "Institution", "Project")
 # Mentions whose names are worth looking for elsewhere: found by a rule with its own evidence.
-SOURCES = frozenset({"suffix", "list-context", "coordination", "heading", "quoted"})
+SOURCES = frozenset({"suffix", "list-context", "coordination", "heading", "quoted", "owner-position"})
 MIN_CHARS = 3
 MIN_PROJECT_CHARS = 8  # a short project name (百村百院) is often a slogan's short form elsewhere
 # （以下简称“X”）, （简称X）: a short form the text defines for the name just before it.

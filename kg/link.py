@@ -33,7 +33,7 @@ _SPACE = re.compile(r"\s+")
 _LOCAL_PREFIX = re.compile(r"^(市级|市属|市|省级|省属|省)(?!场|区|民|政府)")
 # Enterprise / institution suffix families used to compare abbreviations.
 _FAMILIES = (("集团",), ("股份有限公司", "有限责任公司", "有限公司", "股份公司", "分公司", "公司"),
-             ("大学", "学院"), ("研究院", "研究所"), ("医院",), ("中心",), ("实验室",))
+             ("科学院", "科院"), ("大学", "学院"), ("研究院", "研究所", "所"), ("医院",), ("中心",), ("实验室",))
 
 
 def entity_key(type_: str, label: str) -> str:
@@ -193,6 +193,8 @@ def is_abbreviation(short: str, long_: str) -> bool:
     head, long_head = short[: -len(suffix)], long_[: -len(long_suffix)]
     if not head or not _subsequence(head, long_head):
         return False
+    if suffix != long_suffix and _subsequence(suffix, long_suffix):
+        return True  # a standard contraction of the whole name: 中科院 = 中国科学院, 半导体所 = 半导体研究所
     if _FAMILIES[fam][0] in ("医院", "中心") and suffix == long_suffix:
         return len(long_head) - len(head) <= 2  # 市传染病医院 = 市传染病专科医院
     # elsewhere a leading part names another body: 晋能控股集团 (the parent), 山西大学 ≠ 山西科技大学

@@ -205,7 +205,7 @@ STORY = """长沙市人民政府关于印发长沙市先进制造业发展规划
 一、发展基础
 高端装备领域拥有金石机械、白云鑫达等龙头企业，新能源领域涌现出湖南星宇等一批特色企业。成立长沙市光电产业研究院。
 二、主要任务
-（一）壮大市场主体。支持金石机械建设智能工厂。依托光电产业研究院建设孵化器。推动长沙光电研究院开展攻关。湖南星宇能源科技有限公司（以下简称“星宇能源”）扩大产能，星宇能源负责建设储能电池项目。
+（一）壮大市场主体。金石机械要建设智能工厂。依托光电产业研究院建设孵化器。推动长沙光电研究院开展攻关。湖南星宇能源科技有限公司（以下简称“星宇能源”）扩大产能，星宇能源负责建设储能电池项目。
 （二）做强企业集团。推动湘江集团做大做强，支持湖南湘江同盛煤业有限公司、湖南湘江精工机械有限公司技术改造。湖南丽达电力有限公司（湘江集团子公司）建设光伏电站。
 """
 
@@ -257,3 +257,37 @@ def test_link_every_entity_says_why_it_is_a_name(story):
 
     assert all(entity_bases(e) for e in story.entities.values())
     assert entity_bases(_entity(story, "白云鑫达")) == ["list-context"]
+
+
+@pytest.mark.parametrize("short, long_", [
+    ("中科院", "中国科学院"),  # X科学院 → X科院
+    ("社科院", "社会科学院"),
+    ("中科院光电所", "中国科学院光电研究所"),  # and 研究所 → 所, the head contracted too
+])
+def test_link_standard_contractions_are_abbreviations(short, long_):
+    assert is_abbreviation(short, long_)
+
+
+@pytest.mark.parametrize("short, long_", [("中科院", "中国工程院"), ("山西所", "山西大学")])
+def test_link_contractions_keep_their_family(short, long_):
+    assert not is_abbreviation(short, long_)
+
+
+def test_link_provincial_document_resolves_bare_province_level():
+    """A provincial document names no city: 省发展改革委 is the issuer's own province's body."""
+    text = "省财政厅、省发展改革委按职责分工负责。"
+    doc = _doc(text)
+    doc = Document(id="p", source=doc.source, title="湖南省发展和改革委员会关于加强煤炭储备的通知",
+                   issuers=("湖南省发展和改革委员会",), blocks=doc.blocks, end=doc.end)
+    assert Place.of_document(doc) == Place("", "湖南省")
+    ms = _mentions(doc, [("省发展改革委", "Department", "")])
+    full = department_identity("湖南省发展和改革委员会", Place("", "湖南省"))
+    assert department_identity("省发展改革委", Place.of_document(doc)) == full
+    assert len(link(ms, [doc])) == 1
+
+
+def test_link_sea_area_codes_are_no_place():
+    doc = _doc("加强海域综合管理和海岛保护。")
+    assert Place.of_document(doc).city == "晋城市"  # the title's city; 海域 is no division
+    doc = Document(id="x", source=doc.source, title="关于海域综合管理的通知", blocks=doc.blocks, end=doc.end)
+    assert Place.of_document(doc) == Place()

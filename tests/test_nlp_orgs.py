@@ -366,3 +366,22 @@ def test_nlp_orgs_institution_names_across_inner_words(text, expected):
 ])
 def test_nlp_orgs_enterprise_kinds_and_paperwork(text, expected):
     assert sorted(labelled(text, "Enterprise")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # run-together correspondence: the verbs of a letter end a company name run
+    ("经研究，同意湘江能源公司先行出资建设。", ["湘江能源公司"]),
+    ("二、需要决策事项提请公司党委会审议", []),
+    ("湘江能源公司向公司来函，设计院分别向公司来函", ["湘江能源公司"]),
+    ("设计院向公司来函征询意见", []),
+    ("并将其与湖南丽达电力有限公司签订的合同变更", ["湖南丽达电力有限公司"]),
+    ("项目基本情况湘江丽达公司、长沙能源集团", ["湘江丽达公司", "长沙能源集团"]),
+    ("组织建设部和长沙公司研究", ["长沙公司"]),
+])
+def test_nlp_orgs_company_runs_stop_at_verbs_of_correspondence(text, expected):
+    assert labelled(text, "Enterprise") == expected
+
+
+def test_nlp_orgs_local_financial_regulator_is_a_department():
+    assert labelled("由省地方金融监管局、省能源局负责", "Department") == ["省地方金融监管局", "省能源局"]
+    assert labelled("各级地方政府要落实", "Department") == []

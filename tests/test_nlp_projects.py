@@ -86,6 +86,8 @@ def test_nlp_projects_names(text, expected):
     "加强市级急救中心指挥调度信息化平台建设",  # an institution's own system
     "实施重大人才工程，",  # a short name opened by an evaluative word
     "入选2020省级现代服务业集聚区。",  # a year is no evidence; 省级 opens a kind
+    "鼓励企业进入当地产业园区，",  # a generic subject opens a clause
+    "2019年，公司征求终止工程意见",
 ])
 def test_nlp_projects_not_projects(text):
     assert names(text) == []

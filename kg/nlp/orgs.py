@@ -171,7 +171,8 @@ def _run_start(text: str, a: int, floor: int = 0, hard_only: bool = False) -> in
                 # 将其与X公司, 建设部和X公司: a pronoun or a body's own suffix is no noun of the name
                 j -= 2  # 煤与煤层气共采国家重点实验室: a one-character noun joined by 与 is part of the name
             break
-        if text[j - 1] in lexicon.before_name_words() and lexicon.suffix_ends_at(text, j - 1):
+        if text[j - 1] in lexicon.before_name_words() and (
+                lexicon.suffix_ends_at(text, j - 1) or text[j - 2:j - 1] in _ONE_CHAR_SUFFIXES):
             break  # X公司向|公司来函: a one-character verb right after another name
         if hard_only and _boundary_ends_at(text, j) and (lexicon.place_at(text, j) or text.startswith("中国", j)):
             break  # 建设|晋城三赢精密电子有限公司: a soft verb before a name that opens with its place

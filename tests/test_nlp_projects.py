@@ -157,3 +157,8 @@ def test_nlp_projects_headings_name_programmes(text, expected):
 ])
 def test_nlp_projects_campaigns_zones_and_kinds(text, expected):
     assert names(text) == expected
+
+
+def test_nlp_projects_generic_subject_only_ends_a_clause():
+    assert names("鼓励企业进入当地产业园区，") == []
+    assert names("实施企业达标晋级工程：") == ["企业达标晋级工程"]  # the object of 实施 is a programme

@@ -55,7 +55,7 @@ TITLE = re.compile(
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}、\s*|\d{1,2}[.．、]\s*)"
     r"(?P<name>[^\n，。；：:、]{2,30}?(?P<head>工程|计划|行动))\s*(?:\n|$)")
 # A generic subject opening the text before a head: the text is a clause (企业进入…园区).
-SUBJECT = re.compile(r"(?:企业|公司|单位|部门|政府)(?![集园])[\u4e00-\u9fff]{2}")
+SUBJECT = re.compile(r"(?:企业|公司|单位|部门|政府)(?![集园家])[\u4e00-\u9fff]{2}")
 # A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
 BOX_TITLE = re.compile(r"专栏\s*[\d一二三四五六七八九十]+")
 # List numbering or a year at the start of a name: （1）, 2., 三、, 2020省级… (a year is no evidence).
@@ -413,8 +413,8 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
             or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier) \
             or (EVALUATIVE.match(modifier) and len(modifier) < SHORT_EVALUATIVE):
         return None
-    if SUBJECT.match(modifier):
-        return None  # 企业进入当地产业园区, 公司征求终止工程: a clause with its subject, not a name
+    if SUBJECT.match(modifier) and trigger not in lex.verb_triggers:
+        return None  # 企业进入当地产业园区, 公司征求终止工程: a clause with its subject (实施企业…工程 is a name)
     name = text[ns:he]
     known = {label for _, _, label in kn.inside(ns, hs)}
     specific = (

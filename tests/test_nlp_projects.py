@@ -162,3 +162,17 @@ def test_nlp_projects_campaigns_zones_and_kinds(text, expected):
 def test_nlp_projects_generic_subject_only_ends_a_clause():
     assert names("鼓励企业进入当地产业园区，") == []
     assert names("实施企业达标晋级工程：") == ["企业达标晋级工程"]  # the object of 实施 is a programme
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("鼓励外地企业落户湘潭经济开发区。", ["湘潭经济开发区"]),  # a verb of policy prose ends the run
+    ("5月20日长沙市新一轮“531”人才培养工程，年内完成。", ["长沙市新一轮“531”人才培养工程"]),  # after a date
+    ("通过湖南省科技云服务平台申报。", ["湖南省科技云服务平台"]),
+])
+def test_nlp_projects_names_start_after_prose_verbs_and_dates(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["优先进入科技产业园。", "土地租赁期内项目不得转让。", "第五章入园程序第十九条项目"])
+def test_nlp_projects_prose_runs_are_not_names(text):
+    assert names(text) == []

@@ -54,6 +54,9 @@ TITLE = re.compile(
     r"(?:专栏\s*[\d一二三四五六七八九十]+(?:-\d+)?[：:\s]*|第[一二三四五六七八九十]+[章节]\s*"
     r"|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}、\s*|\d{1,2}[.．、]\s*)"
     r"(?P<name>[^\n，。；：:、]{2,30}?(?P<head>工程|计划|行动))\s*(?:\n|$)")
+# A date, a document number, an article or an enumerating 一是 inside the text before a head: the
+# name starts after it (2月24日慈溪市…工程, 〔2021〕33号山东省…项目, 第十九条项目).
+NOT_NAME = re.compile(r"\d{1,2}月\d{1,2}日|[〔\[(（]\d{4}[〕\])）]\d+号|第[一二三四五六七八九十百\d]+[章节条款]|[一二三四五六七八九十]是")
 # A generic subject opening the text before a head: the text is a clause (企业进入…园区).
 SUBJECT = re.compile(r"(?:企业|公司|单位|部门|政府)(?![集园家])[\u4e00-\u9fff]{2}")
 # A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
@@ -293,12 +296,12 @@ def _counted(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
 def _last_trigger_end(region: str, lex: Lexicon, known: _Known | None = None, offset: int = 0) -> int:
     """Offset in `region` after the last verb of building that leaves ≥2 characters of name."""
     best = 0
-    for t in lex.triggers.finditer(region):
+    for t in (*lex.triggers.finditer(region), *NOT_NAME.finditer(region)):
         if t.end() > len(region) - 2:
             continue
         if known is not None and known.covers(offset + t.start()):
             continue  # 建设 inside a known organisation or place name
-        best = t.end()
+        best = max(best, t.end())
     return best
 
 

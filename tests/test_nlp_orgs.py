@@ -385,3 +385,13 @@ def test_nlp_orgs_company_runs_stop_at_verbs_of_correspondence(text, expected):
 def test_nlp_orgs_local_financial_regulator_is_a_department():
     assert labelled("由省地方金融监管局、省能源局负责", "Department") == ["省地方金融监管局", "省能源局"]
     assert labelled("各级地方政府要落实", "Department") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("推进雨湖、岳塘、湘潭县博物馆建设", ["雨湖博物馆", "岳塘博物馆", "湘潭县博物馆"]),
+    ("完善芙蓉、天心疾病预防控制中心设施", ["芙蓉疾病预防控制中心", "天心疾病预防控制中心"]),
+    ("加强景区、社区、湘潭县博物馆建设", ["湘潭县博物馆"]),  # 景区, 社区 are no places
+])
+def test_nlp_orgs_places_listed_before_a_facility_each_have_one(text, expected):
+    hits = [h for h in find_orgs(text, "4303") if h.label == "Institution"]
+    assert sorted(h.hint or text[h.start:h.end] for h in hits) == sorted(expected)

@@ -450,7 +450,7 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             continue  # 省级产业技术创新联盟: a kind of alliance
         hits.append(OrgHit(start, end, typ))
     hits += _academy_institutes(text, hits)
-    members = _coordinated(text, hits)
+    members = _coordinated(text, hits) + _county_facilities(text, hits)
     shadowed = {(h.start, h.end, h.label) for h in members}
     hits = [h for h in hits if (h.start, h.end, h.label) not in shadowed] + members
     hits += _collectives(text, hits)
@@ -615,6 +615,28 @@ def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:
                 out.append(OrgHit(head.start, e, "Enterprise", full, "coordination"))
             else:
                 out.append(OrgHit(s, e, "Enterprise", full, "coordination"))
+    return out
+
+
+def _county_facilities(text: str, hits: list[OrgHit]) -> list[OrgHit]:
+    """Expand 城区、泽州、陵川博物馆 into one institution per place: a kind each place has one of
+    (博物馆, 疾病预防控制中心) after a list of places names each place's own."""
+    index = lexicon.division_index()
+    out = []
+    for h in hits:
+        suffix = next((k for k, words in _ONE_PER_LEVEL.items() if "" in words and text.endswith(k, h.start, h.end)), "")
+        if h.label != "Institution" or not suffix or not h.start or text[h.start - 1] != "、":
+            continue
+        if text[h.start:h.end - len(suffix)] not in index:
+            continue
+        j, members = h.start - 1, []
+        while j > 0 and text[j] == "、":
+            n = next((n for n in range(min(6, j), 1, -1) if text[j - n:j] in index), 0)
+            if not n:
+                break
+            members.append(OrgHit(j - n, j, "Institution", text[j - n:j] + suffix, "coordination"))
+            j -= n + 1
+        out += members
     return out
 
 

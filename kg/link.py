@@ -62,7 +62,10 @@ class Place:
         where = cls.of_code(document_city(doc))
         head = "".join(doc.issuers) + doc.title
         if not where.province:  # a provincial document names no city: its 省 is the province it names
-            where = cls("", _named_province(head) or _named_province("".join(b.text for b in doc.blocks[:3])))
+            from .nlp import document_province
+
+            code = document_province(doc)
+            where = cls("", next((d.name for d in lexicon.divisions() if d.level == "province" and d.code[:2] == code), ""))
         for s, e in lexicon.official_places(head):
             ds = [d for d in lexicon.division_index()[head[s:e]] if d.level == "county" and d.name == head[s:e]]
             if ds and head.startswith(("人民政府", "政府", "委", "办"), e):
@@ -79,14 +82,6 @@ class Place:
             if code and d.level == "province" and d.code[:2] == code[:2]:
                 prov = d.name
         return cls(city, prov)
-
-
-def _named_province(text: str) -> str:
-    """The province written first in full in `text` (山东省发展和改革委员会 → 山东省), else ""."""
-    for s, e in lexicon.official_places(text):
-        if any(d.level == "province" for d in lexicon.division_index()[text[s:e]]):
-            return text[s:e]
-    return ""
 
 
 def _full_place(name: str) -> str:

@@ -395,3 +395,13 @@ def test_nlp_orgs_local_financial_regulator_is_a_department():
 def test_nlp_orgs_places_listed_before_a_facility_each_have_one(text, expected):
     hits = [h for h in find_orgs(text, "4303") if h.label == "Institution"]
     assert sorted(h.hint or text[h.start:h.end] for h in hits) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, province, expected", [
+    ("支持醴陵陶瓷文化生态保护试验区建设。", "43", ["醴陵"]),  # a provincial document: any county of the province
+    ("支持醴陵陶瓷文化生态保护试验区建设。", "", []),  # a city's document: only its own counties
+    ("支持醴陵陶瓷文化生态保护试验区建设。", "37", []),  # another province's county
+    ("醴陵的陶瓷产业发展较快。", "43", []),  # a bare name that opens no longer name
+])
+def test_nlp_places_provincial_documents_name_their_counties_inside_names(text, province, expected):
+    assert [text[h.start:h.end] for h in find_places(text, "4301", province) if h.label == "County"] == expected

@@ -167,10 +167,15 @@ def _add_viz(sub):
     p = sub.add_parser("viz", help="write self-contained interactive HTML pages (pyvis)")
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.ttl")
     p.add_argument("--out", default="viz")
-    p.add_argument("--focus", default=None, help="entity name or alias for a focus page")
-    p.add_argument("--depth", type=int, default=1, help="steps around the --focus entity (default: %(default)s)")
+    p.add_argument("--focus", action="append", default=[], metavar="NAME",
+                   help="entity name or alias for a focus page (repeatable)")
+    p.add_argument("--depth", type=int, default=1, help="steps around each --focus entity (default: %(default)s)")
     p.add_argument("--top", type=int, default=30,
                    help="also write focus pages for the N most connected entities (default: %(default)s)")
+    p.add_argument("--source", action="append", default=[], metavar="PATH",
+                   help="input file or folder the graph was built from, for the source pages "
+                        "(default: looked up by name beside the graph, here and in the bundled data)")
+    p.add_argument("--no-source", action="store_true", help="write the pages without the source text")
     p.set_defaults(func=cmd_viz)
 
 

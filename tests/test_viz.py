@@ -398,7 +398,9 @@ def test_viz_source_page_has_numbered_anchored_lines_escaped(mini_pages):
     text = page.read_text(encoding="utf-8")
     assert re.findall(r'id="L(\d+)"', text) == [str(n) for n in range(15, 22)]
     assert "&lt;script&gt;window.kgPwned=3&lt;/script&gt;" in text and "<script>window.kgPwned" not in text
-    assert '<a href="#L18-L18">加快产业园建设</a>' in text  # the document's measures beside the text
+    # beside the text: the document's measures and what it names, each with its lines
+    assert '>加快产业园建设</a> <a class="ln" href="#L18-L18">18–18</a>' in text
+    assert '<a href="county-140525.html">泽州县</a> <a class="ln" href="#L18">18</a>' in text
 
 
 def test_viz_injected_names_never_appear_as_markup(mini_pages):
@@ -933,13 +935,17 @@ def test_viz_browser_gazette_pages_draw_offline_quickly(browser, gazette_pages, 
     folder = gazette_pages[0].parent
     market = viz.find_nodes(gazette_G, "市市场监管局")[0]
     counties = sorted(p.name for p in gazette_pages if p.name.startswith("county-"))
-    source = next(p.name for p in gazette_pages if p.name.startswith("source-"))
+    # the clause of the first measure the market regulator leads, as its page links it
+    data = page_data(folder / viz.page_name(market))
+    centre = next(n for n in data["nodes"] if n["id"] == data["centre"])
+    quote, doc, _, _, fragment = data["evs"][data["measures"][centre["kgLead"][0]]["clause"]]
+    source = data["docs"][doc]["src"]
     for name, shot, fragment in [("overview.html", "gazette-overview", ""),
                                  ("departments.html", "gazette-departments", ""),
                                  (viz.page_name(market), "gazette-department-market-regulator", ""),
                                  ("county-140525.html" if "county-140525.html" in counties else counties[0],
                                   "gazette-county", ""),
-                                 (source, "gazette-source", "")]:
+                                 (source, "gazette-source", "#" + fragment)]:
         ready = "kgReady" if name.startswith("source-") else "kgDrawnMs"
         state = open_page(browser, folder / name, shot=shot, fragment=fragment, ready=ready)
         assert_offline_and_clean(state, folder / name)
@@ -947,6 +953,8 @@ def test_viz_browser_gazette_pages_draw_offline_quickly(browser, gazette_pages, 
             assert state["drawnNodes"] == state["count"] == len(page_data(folder / name)["nodes"])
             assert state["drawn"] < 3000, (name, state["drawn"])
             TIMINGS[f"{name.split('-')[0].replace('.html', '')}_draw_ms"] = round(state["drawn"])
+        else:
+            assert browser.execute_script("return window.kgHighlight") == "".join(quote.split())
     state = open_page(browser, folder / "overview.html", fragment="#q=市市场监管局")
     assert browser.execute_script("return network.getSelectedNodes().map(function (id) {"
                                   " return network.body.data.nodes.get(id).kgIri; })") == [market]

@@ -64,7 +64,9 @@ body.kg-index{padding:0 16px 24px}
 .src .l:target,.src .l.hl{background:#fff3b0}
 .src mark{background:#ffb703;color:#000;border-radius:2px;padding:1px 0}
 #kg-outline{width:300px}
+#kg-outline:empty{display:none}
 #kg-outline h2{font-size:14px}
+#kg-outline .ln{color:#888;font-size:12px;text-decoration:none}
 """
 
 SOURCE_JS = r"""

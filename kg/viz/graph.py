@@ -144,7 +144,7 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
     ({entity: evidence of its first mention inside the measure's lines}); documents number,
     title, date, source_file, start_line, end_line. Edge attributes: relations (list of
     {name, source, target, evidence}), weight (their number). G.graph["inputs"]: the build's
-    input files [(name, sha256 or None)].
+    input files [(name, sha256 or None)]; G.graph["first_mentions"]: {document: {entity: line}}.
     """
     P = _Props(g, [RDF.type, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, KG.adminCode, KG.documentNumber,
                    DCTERMS.issued, KG.sourceFile, KG.startLine, KG.endLine, KG.line, KG.inDocument,
@@ -253,6 +253,12 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
         G.add_edge(u, v, relations=rels, weight=len(rels))
 
     _mentioned_in_measures(G, mentions)
+    first: dict = defaultdict(dict)  # document → entity → the line it is first named on
+    for d, items in mentions.items():
+        for line, e, _ in items:
+            if e in G and G.nodes[e]["type"] not in ("Measure", "Document"):
+                first[d][e] = min(line, first[d].get(e, line))
+    G.graph["first_mentions"] = dict(first)
     for node, data in G.nodes(data=True):
         data["documents"] = [d for d in sorted(documents.get(node, ()), key=doc_order) if d in G]
         best = min(quotes.get(node, ()), key=lambda q: q[:4], default=None)

@@ -74,7 +74,7 @@ GRAPH_JS = r"""
     var pairs = {};
     e.kgRels.forEach(function (r) { if (R[r.n].a) pairs[r.s + ">" + r.o] = true; });
     e.arrows = Object.keys(pairs).length > 1 ? "to, from" : Object.keys(pairs).length ? "to" : "";
-    e.color = {color: st.c, highlight: "#222222", hover: "#444444", opacity: 0.85};
+    e.color = {color: st.c, highlight: st.c, hover: st.c, opacity: 0.85};  // selecting keeps the relation's colour
     e.width = st.w + (e.kgWeight ? 2 * Math.log2(e.kgWeight) : 0);
     e.dashes = st.d;
   });

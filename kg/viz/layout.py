@@ -80,11 +80,12 @@ def _spread(pos: np.ndarray, power: float = 0.6) -> np.ndarray:
 
 
 def radial_layout(G: nx.Graph, centre: str, spacing: float = 100.0, gap: float = 48.0,
-                  sweeps: int = 3) -> dict[str, tuple[float, float]]:
+                  sweeps: int = 3, group=None) -> dict[str, tuple[float, float]]:
     """The centre in the middle, then one ring per step away from it. Nodes on a ring are first
     ordered by their neighbours on the ring inside, then `sweeps` times by the mean angle of
     their neighbours on both sides (the barycentre heuristic of layered drawing: fewer
-    crossings), ties by type and name. Nodes not connected to the centre go on an outer ring."""
+    crossings), ties by `group(node)` (e.g. lead before partner), type and name. Nodes not
+    connected to the centre go on an outer ring."""
     dist = nx.single_source_shortest_path_length(G, centre)
     far = max(dist.values()) + 1
     rings: dict[int, list[str]] = defaultdict(list)
@@ -102,7 +103,8 @@ def radial_layout(G: nx.Graph, centre: str, spacing: float = 100.0, gap: float =
     def arrange(level, sides):
         def key(n):
             a = mean_angle(n, sides)
-            return (a if a is not None else angle.get(n, 7.0), _type_rank(G, n), G.nodes[n]["label"], n)
+            return (round(a, 6) if a is not None else angle.get(n, 7.0), group(n) if group else 0, _type_rank(G, n),
+                    G.nodes[n]["label"], n)
         ring = sorted(rings[level], key=key)
         turn = angle[ring[0]] if ring[0] in angle and level in done else 0.3 * level  # spokes of rings don't align
         for i, n in enumerate(ring):
@@ -120,11 +122,13 @@ def radial_layout(G: nx.Graph, centre: str, spacing: float = 100.0, gap: float =
     radius = 0.0
     for level in levels:
         ring = rings[level]
-        # room on the ring for each label: about 9 px a character (13 px glyphs, neighbours staggered)
-        room = max(gap, 9 * sorted(len(short(G.nodes[n]["label"])) for n in ring)[len(ring) // 2])
-        radius = max(radius + spacing * 1.8, len(ring) * room / (2 * math.pi))
-        for n in ring:
-            out[n] = (round(radius * math.cos(angle[n]), 1), round(radius * math.sin(angle[n]), 1))
+        # room on the ring for each label: about 10 px a character (15 px glyphs, neighbours staggered)
+        room = max(gap, 10 * sorted(len(short(G.nodes[n]["label"])) for n in ring)[len(ring) // 2])
+        radius = max(radius * (1.12 if len(rings.get(level - 1, ())) > 8 else 1) + spacing * 1.8,
+                     len(ring) * room / (2 * math.pi))
+        for i, n in enumerate(ring):  # on a full ring, every other node a little further out
+            r = radius * (1.12 if i % 2 and len(ring) > 8 else 1.0)
+            out[n] = (round(r * math.cos(angle[n]), 1), round(r * math.sin(angle[n]), 1))
     return out
 
 

@@ -210,7 +210,7 @@ def to_network(H: nx.Graph, heading: str, *, G: nx.Graph | None = None, links: L
     # the most connected entities (a measure's title is no landmark) keep legible labels at any zoom
     hubs = set(sorted((n for n in H if weights[n] and H.nodes[n]["type"] != "Measure"),
                       key=lambda n: (-weights[n], n))[:HUBS]) | set(highlight)
-    pos = positions
+    pos = positions  # given: rings around a centre, whose labels are drawn a little larger
     if pos is None:
         pos = separate_labels(layout(H), {n: short(H.nodes[n]["label"]) for n in hubs}, HUB_LABEL_PX)
     nodes = []
@@ -218,7 +218,8 @@ def to_network(H: nx.Graph, heading: str, *, G: nx.Graph | None = None, links: L
         weight = weights[n]
         x, y = pos[n]
         node = {"id": ids[n], "label": short(data["label"]), "x": round(x), "y": round(y),
-                "size": round(8 + 4 * math.sqrt(weight), 1), "font": {"size": round(12 + 2.5 * math.sqrt(weight), 1)}}
+                "size": round(8 + 4 * math.sqrt(weight), 1),
+                "font": {"size": round((12 if positions is None else 15) + 2.5 * math.sqrt(weight), 1)}}
         if n in hubs:
             node["kgHub"] = True
         if n in highlight:
@@ -253,7 +254,7 @@ def to_network(H: nx.Graph, heading: str, *, G: nx.Graph | None = None, links: L
                         "multiselect": True},
         "nodes": {"font": {"face": FONT_FACE, "strokeWidth": 3, "strokeColor": "#ffffff"},
                   "scaling": {"label": {"drawThreshold": 6}}},
-        "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.45}}, "selectionWidth": 1.5},
+        "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.45}}, "selectionWidth": 2, "hoverWidth": 1},
     }
     loose_info = [{"id": ids[n], **payload.node(n, 0)} for n in loose]
     net.kg = {"kind": kind, "centre": ids.get(centre), "evs": payload.evs, "docs": payload.docs, "measures": payload.measures, "loose": loose_info}
@@ -276,8 +277,12 @@ def focus_network(G: nx.Graph, name: str, depth: int = 1, links: Links | None = 
     node = name if name in G else find_nodes(G, name)[0]
     sub = neighbourhood(G, node, depth)
     label = G.nodes[node]["label"]
+    def role(n):  # the measures a unit leads together, then those it shares
+        names = [r["name"] for r in sub[node][n]["relations"]] if sub.has_edge(node, n) else []
+        return 0 if LEAD in names else 1 if PARTNER in names else 2
+
     return to_network(sub, f"{label}：{depth} 步以内的关联（{sub.number_of_nodes()} 个节点）", G=G, links=links,
-                      highlight={node}, positions=radial_layout(sub, node), kind="focus", centre=node)
+                      highlight={node}, positions=radial_layout(sub, node, group=role), kind="focus", centre=node)
 
 
 def departments_network(G: nx.Graph, rdf_graph=None, links: Links | None = None) -> "Network":

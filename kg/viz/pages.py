@@ -15,7 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from .assets import VIS_JS, write_assets
-from .graph import LEAD, PARTNER, find_nodes, graph_to_networkx, load_graph, responsibilities
+from .graph import LEAD, NODE_TYPES, PARTNER, find_nodes, graph_to_networkx, load_graph, responsibilities
 from .layout import short
 from .network import (HUB_LABEL_PX, ID_BASE, NODE_STYLE, RELATION_STYLE, UNIT_TYPES, Links, county_network,
                       departments_network, focus_network, overview_network, page_name, search_link)
@@ -128,7 +128,7 @@ def _index_items(G: nx.Graph, kind: str, links: Links) -> list[tuple[str, str, s
         names = [data["label"], *data["aliases"]]
         if kind == "Document":
             src = links.lines(n, data.get("start_line"))
-            note = " · ".join(x for x in (data.get("date"), "原文" if src else None) if x)
+            note = data.get("date") or ""
             items.append(((data.get("source_file") or "", data.get("start_line") or 0, n),
                           src or links.node(n), f"{data.get('number') or ''} {data.get('title') or data['label']}".strip(),
                           note, names))
@@ -136,11 +136,12 @@ def _index_items(G: nx.Graph, kind: str, links: Links) -> list[tuple[str, str, s
         degree = G.degree(n)
         if kind in UNIT_TYPES:
             roles = responsibilities(G, n)
-            note = f"牵头 {len(roles[LEAD])} · 配合 {len(roles[PARTNER])}" if roles[LEAD] or roles[PARTNER] else f"关联 {degree}"
-            rank = -len(roles[LEAD]) * 2 - len(roles[PARTNER])
+            note = f"牵头 {len(roles[LEAD])} · 配合 {len(roles[PARTNER])}" if roles[LEAD] or roles[PARTNER] else \
+                f"关联 {degree}" if degree else "未关联"
+            rank = (-len(roles[LEAD]) - len(roles[PARTNER]), -len(roles[LEAD]), -degree)
         else:
             note = f"关联 {degree}" if degree else "未关联"
-            rank = -degree
+            rank = (-degree,)
         if kind == "County" and data.get("admin_code"):
             note = f"{data['admin_code']} · {note}"
         items.append(((rank, data["label"], n), links.node(n), data["label"], note, names))
@@ -247,13 +248,18 @@ def write_pages(g, out="viz", focus: list[str] = (), depth: int = 1, top: int = 
             entries.append((name, f"焦点：{G.nodes[n]['label']}", f"{d} 步，{len(net.nodes)} 个节点"))
     for d, (name, text, first, last) in sorted(by_doc.items()):
         data = G.nodes[d]
-        outline = [(f"L{G.nodes[m]['start_line']}-L{G.nodes[m]['end_line']}", G.nodes[m]["label"])
-                   for m in sorted((m for m in G if G.nodes[m]["type"] == "Measure" and G.nodes[m]["doc"] == d),
-                                   key=lambda m: G.nodes[m]["start_line"] or 0) if G.nodes[m]["start_line"]]
+        measures = sorted((m for m in G if G.nodes[m]["type"] == "Measure" and G.nodes[m]["doc"] == d
+                           and G.nodes[m]["start_line"]), key=lambda m: G.nodes[m]["start_line"])
+        named = sorted(G.graph.get("first_mentions", {}).get(d, {}).items(),
+                       key=lambda x: (NODE_TYPES.index(G.nodes[x[0]]["type"]), x[1], x[0]))
+        aside = [("本文件的措施", [(links.node(m), G.nodes[m]["label"],
+                                    f"#L{G.nodes[m]['start_line']}-L{G.nodes[m]['end_line']}",
+                                    f"{G.nodes[m]['start_line']}–{G.nodes[m]['end_line']}") for m in measures]),
+                 ("本文件提及", [(links.node(n), G.nodes[n]["label"], f"#L{line}", str(line)) for n, line in named])]
         meta = [data.get("number"), data.get("date"), f"{text.source.name} 第 {first}–{last} 行",
-                f"{len(outline)} 项措施" if outline else None]
+                f"{len(measures)} 项措施" if measures else None]
         page = render_source_page(text, first, last, data.get("title") or data["label"], meta,
-                                  [*NAV, (search_link(data["label"]), "在全图中")], outline)
+                                  [*NAV, (search_link(data["label"]), "在全图中")], [x for x in aside if x[1]])
         (out / name).write_text(page, encoding="utf-8")
         written.append(out / name)
     index = out / "index.html"

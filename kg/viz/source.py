@@ -195,9 +195,9 @@ SOURCE_PAGE = """<!DOCTYPE html>
 
 
 def render_source_page(text: SourceText, first: int, last: int, title: str, meta: list[str],
-                       nav: list[tuple[str, str]], outline: list[tuple[str, str]]) -> str:
-    """Lines first..last of a source with numbers and anchors (id="L6905"); `outline` is
-    [(fragment, text)] listed beside the text (the document's measures)."""
+                       nav: list[tuple[str, str]], aside: list[tuple[str, list[tuple]]]) -> str:
+    """Lines first..last of a source with numbers and anchors (id="L6905"). `aside` is listed
+    beside the text: [(heading, [(href, text, line href, line text)])]."""
     e = html.escape
     src = text.source.text
     starts = text.source.line_starts
@@ -206,8 +206,12 @@ def render_source_page(text: SourceText, first: int, last: int, title: str, meta
         end = starts[n] - 1 if n < len(starts) else len(src)
         rows.append(f'<div class="l" id="L{n}"><a class="n" href="#L{n}">{n}</a>'
                     f'<span class="t">{e(src[starts[n - 1]:end])}</span></div>')
-    items = "".join(f'<li><a href="#{e(frag)}">{e(label)}</a></li>' for frag, label in outline)
+    parts = []
+    for heading, items in aside:
+        lis = "".join(f'<li><a href="{e(href)}">{e(label)}</a>'
+                      + (f' <a class="ln" href="{e(line_href)}">{e(line_text)}</a>' if line_href else "") + "</li>"
+                      for href, label, line_href, line_text in items)
+        parts.append(f"<h2>{e(heading)}（{len(items)}）</h2><ol>{lis}</ol>")
     return SOURCE_PAGE.format(
         title=e(title), nav="".join(f'<a href="{e(h)}">{e(t)}</a>' for h, t in nav),
-        meta=" · ".join(e(m) for m in meta if m), lines="\n".join(rows),
-        outline=f"<h2>本文件的措施（{len(outline)}）</h2><ol>{items}</ol>" if outline else "")
+        meta=" · ".join(e(m) for m in meta if m), lines="\n".join(rows), outline="".join(parts))

@@ -220,6 +220,13 @@ def test_viz_county_reach_is_measures_departments_and_projects_two_steps_out(G):
     assert SCIENCE not in H  # its measures do not touch the county
 
 
+def test_viz_county_collectives_count_only_in_the_gazette_naming_the_county(G):
+    other = G.copy()
+    other.nodes[ID + "doc/d1"]["source_file"] = "another-gazette.txt"  # where d1/1 names 各县（市、区）人民政府
+    assert ID + "measure/d1/1" not in viz.county_reach(other, ZEZHOU)
+    assert ID + "measure/d2/2" in viz.county_reach(other, ZEZHOU)
+
+
 # --- the source texts ------------------------------------------------------------------------------
 
 def test_viz_sources_found_by_name_and_checksum_beside_the_graph(G):

@@ -406,20 +406,32 @@ def county_bodies(G: nx.Graph, county: str) -> tuple[set, set]:
     return own, every
 
 
+def _file(G: nx.Graph, doc) -> str | None:
+    return G.nodes[doc].get("source_file") if doc in G else None
+
+
 def county_reach(G: nx.Graph, county: str) -> nx.Graph:
     """What touches a county: what is located there (as `located_in`), its own bodies and the
     collectives of every county (`county_bodies`), the measures that name the county or
-    something located there or that these units are responsible for, then those measures' units
-    and the projects they name. Measure → named entity edges are `mentioned`, with the mention
+    something located there or that these units are responsible for (a collective's only in the
+    input files that name the county: another gazette's 各县 are other counties), then those
+    measures' units and the projects they name. Measure → named entity edges are `mentioned`, with the mention
     as evidence; unit → county edges are `countyBody` or `everyCounty`, inferred from names."""
     located = set(located_in(G, county))
     own, every = county_bodies(G, county)
-    acting = own | every
-    measures = {m for m, t in G.nodes(data="type") if t == "Measure" and
-                (located & set(G.nodes[m]["mentioned"]) or acting & {u for u, _ in G.nodes[m]["units"]})}
+    # "every county" means the counties of the gazette that says it: the input files naming this one
+    files = {_file(G, d) for n in located for d in G.nodes[n].get("documents", ())}
+
+    def touches(m) -> bool:
+        units = {u for u, _ in G.nodes[m]["units"]}
+        return bool(located & set(G.nodes[m]["mentioned"]) or own & units
+                    or (every & units and _file(G, G.nodes[m]["doc"]) in files))
+
+    measures = {m for m, t in G.nodes(data="type") if t == "Measure" and touches(m)}
+    acting = own | (every & {u for m in measures for u, _ in G.nodes[m]["units"]})
     units = {u for m in measures for u, _ in G.nodes[m]["units"]}
     projects = {e for m in measures for e in G.nodes[m]["mentioned"] if G.nodes[e]["type"] == "Project"}
-    H = induced(G, located | own | (every & units) | measures | units | projects)
+    H = induced(G, located | own | measures | units | projects)
     for unit in sorted(acting & set(H)):
         H.add_edge(unit, county, weight=1, relations=[{"name": "countyBody" if unit in own else "everyCounty",
                                                        "source": unit, "target": county, "evidence": None}])

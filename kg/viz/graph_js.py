@@ -161,15 +161,29 @@ GRAPH_JS = r"""
   var hubs = data.nodes.filter(function (n) { return n.kgHub; });
   var baseFont = {};
   hubs.forEach(function (n) { baseFont[n.id] = n.font.size; });
-  var lastScale = null;
+  var lastScale = null, quiet = {};  // quiet: hubs whose enlarged label would cover a bigger hub's
   network.on("afterDrawing", function () {
     var scale = network.getScale();
     if (!hubs.length || scale === lastScale) return;
     lastScale = scale;
     nodes.update(hubs.map(function (n) {
-      return {id: n.id, font: {size: Math.max(baseFont[n.id], data.hubPx / scale)}};
+      return {id: n.id, font: {size: quiet[n.id] ? baseFont[n.id] : Math.max(baseFont[n.id], data.hubPx / scale)}};
     }));
   });
+  function quietHubs(scale) {  // after a new layout: greedy by degree, as the page was written
+    var boxes = [];
+    quiet = {};
+    var pos = network.getPositions(hubs.map(function (n) { return n.id; }));
+    hubs.slice().sort(function (a, b) { return b.kgDegree - a.kgDegree || a.id - b.id; }).forEach(function (n) {
+      var node = nodes.get(n.id);
+      if (node.hidden) return;
+      var w = (n.label.length * data.hubPx / 2 + 8) / scale, h = 1.6 * data.hubPx / scale, p = pos[n.id];
+      var box = [p.x - w, p.y - h / 2, p.x + w, p.y + h * 1.5];
+      if (boxes.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) quiet[n.id] = true;
+      else boxes.push(box);
+    });
+    lastScale = null;
+  }
 
   // --- the details panel; what it lists is what "导出 CSV" writes ------------------------------
   var panel = document.getElementById("kg-panel");
@@ -419,41 +433,97 @@ GRAPH_JS = r"""
       var ok = !hiddenTypes[byId[e.from].kgType] && !hiddenTypes[byId[e.to].kgType] &&
         e.kgRels.some(function (r) { return !hiddenRels[r.n]; });
       if (ok) { seen[e.from] = true; seen[e.to] = true; }
-      return {id: e.id, hidden: !ok, physics: ok};
+      return {id: e.id, hidden: !ok};
     });
     var collapse = data.kind === "overview";  // the overview draws only what is linked
     var nodeUpdates = data.nodes.map(function (n) {
       var ok = !hiddenTypes[n.kgType] && (!collapse || seen[n.id] === true);
-      return {id: n.id, hidden: !ok, physics: ok};
+      return {id: n.id, hidden: !ok};
     });
     edges.update(edgeUpdates);
     nodes.update(nodeUpdates);
-    var shown = nodeUpdates.filter(function (u) { return !u.hidden; }).length;
-    document.getElementById("kg-count").textContent = shown + " 个节点 · " +
-      edgeUpdates.filter(function (u) { return !u.hidden; }).length + " 条边";
-    relayout();
+    var shown = nodeUpdates.filter(function (u) { return !u.hidden; }).map(function (u) { return u.id; });
+    var shownEdges = data.edges.filter(function (e, i) { return !edgeUpdates[i].hidden; });
+    document.getElementById("kg-count").textContent = shown.length + " 个节点 · " + shownEdges.length + " 条边";
+    relayout(shown, shownEdges);
   }
-  function relayout() {
+  // Laid out again in the page, at once and the same every time: each part left connected
+  // keeps its shape, a part of up to REFINE nodes is relaxed to close the gaps (a few rounds
+  // of Fruchterman–Reingold from where it is), and the parts are packed in rows, biggest first.
+  var REFINE = 400;
+  function relayout(shown, shownEdges) {
     if (!anyHidden(hiddenTypes) && !anyHidden(hiddenRels)) {  // back to the computed layout
       nodes.update(data.nodes.map(function (n) { return {id: n.id, x: home[n.id].x, y: home[n.id].y}; }));
-      network.fit({animation: false});
-      window.kgLayoutRuns = ++relayoutRuns;
-      return;
+    } else if (data.kind !== "focus" && data.kind !== "county") {  // rings around a centre stay as they are
+      var at = {}, adj = {};
+      shown.forEach(function (id) { at[id] = {x: home[id].x, y: home[id].y}; adj[id] = []; });
+      shownEdges.forEach(function (e) { if (e.from !== e.to) { adj[e.from].push(e.to); adj[e.to].push(e.from); } });
+      var parts = [], seen = {};
+      shown.forEach(function (id) {
+        if (seen[id]) return;
+        var part = [id], i = 0;
+        seen[id] = true;
+        while (i < part.length) adj[part[i++]].forEach(function (m) { if (!seen[m]) { seen[m] = true; part.push(m); } });
+        parts.push(part);
+      });
+      parts.forEach(function (part) { if (part.length > 2 && part.length <= REFINE) relax(part, adj, at); });
+      pack(parts, at);
+      nodes.update(shown.map(function (id) { return {id: id, x: at[id].x, y: at[id].y}; }));
     }
-    if (data.kind === "focus" || data.kind === "county") {  // rings around the centre stay
-      network.fit({animation: false});
-      window.kgLayoutRuns = ++relayoutRuns;
-      return;
+    network.fit({animation: false});
+    if (anyHidden(hiddenTypes) || anyHidden(hiddenRels)) quietHubs(network.getScale());
+    else { quiet = {}; lastScale = null; }
+    network.redraw();
+    window.kgLayoutRuns = ++relayoutRuns;
+  }
+  function relax(part, adj, at) {
+    var n = part.length, k = 70, X = [], Y = [], index = {};
+    part.forEach(function (id, i) { index[id] = i; X.push(at[id].x); Y.push(at[id].y); });
+    for (var round = 0, temp = 40; round < 40; round++, temp *= 0.93) {
+      var dx = new Float64Array(n), dy = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        for (var j = i + 1; j < n; j++) {
+          var ex = X[i] - X[j], ey = Y[i] - Y[j], d2 = Math.max(ex * ex + ey * ey, 1), f = k * k / d2;
+          dx[i] += ex * f; dy[i] += ey * f; dx[j] -= ex * f; dy[j] -= ey * f;
+        }
+        adj[part[i]].forEach(function (m) {
+          var j2 = index[m], ex = X[i] - X[j2], ey = Y[i] - Y[j2], f = Math.sqrt(ex * ex + ey * ey) / k;
+          dx[i] -= ex * f; dy[i] -= ey * f;
+        });
+      }
+      for (var q = 0; q < n; q++) {
+        var len = Math.sqrt(dx[q] * dx[q] + dy[q] * dy[q]) || 1, step = Math.min(len, temp) / len;
+        X[q] += dx[q] * step; Y[q] += dy[q] * step;
+      }
     }
-    network.setOptions({physics: {enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: {gravitationalConstant: -80, centralGravity: 0.015, springLength: 70, springConstant: 0.06, avoidOverlap: 0.4},
-      stabilization: {enabled: true, iterations: 250, updateInterval: 50, fit: true}}});
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({physics: {enabled: false}});
-      network.fit({animation: false});
-      window.kgLayoutRuns = ++relayoutRuns;
+    part.forEach(function (id, i) { at[id] = {x: X[i], y: Y[i]}; });
+  }
+  function pack(parts, at) {
+    var gap = 60, boxes = parts.map(function (part) {
+      var xs = part.map(function (id) { return at[id].x; }), ys = part.map(function (id) { return at[id].y; });
+      var x0 = Math.min.apply(null, xs), y0 = Math.min.apply(null, ys);
+      return {part: part, x0: x0, y0: y0, w: Math.max.apply(null, xs) - x0 + gap, h: Math.max.apply(null, ys) - y0 + gap};
     });
-    network.stabilize(250);
+    boxes.sort(function (a, b) { return (b.part.length - a.part.length) || (a.part[0] - b.part[0]); });
+    function rows(width, place) {  // boxes in rows of `width`: the size of the whole
+      var x = 0, y = 0, rowH = 0, used = 0;
+      boxes.forEach(function (b) {
+        if (x && x + b.w > width) { x = 0; y += rowH; rowH = 0; }
+        if (place) b.part.forEach(function (id) { at[id] = {x: at[id].x - b.x0 + x, y: at[id].y - b.y0 + y}; });
+        x += b.w;
+        used = Math.max(used, x);
+        rowH = Math.max(rowH, b.h);
+      });
+      return {w: used, h: y + rowH};
+    }
+    var view = container.clientWidth / Math.max(container.clientHeight, 1), best = null;
+    var widest = Math.max.apply(null, boxes.map(function (b) { return b.w; }).concat([1]));
+    for (var width = widest; best === null || width < widest * 1.1 * boxes.length + 1; width *= 1.15) {
+      var size = rows(width, false), fits = Math.min(view / size.w, 1 / size.h);  // scale when fitted
+      if (best === null || fits > best.fits) best = {width: width, fits: fits};
+      if (size.h <= boxes[0].h) break;  // one row: wider changes nothing
+    }
+    rows(best.width, true);
   }
   window.kgFilter = function (type, visible) { hiddenTypes[type] = !visible; applyFilters(); };
   window.kgFilterRelation = function (name, visible) { hiddenRels[name] = !visible; applyFilters(); };

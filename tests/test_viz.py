@@ -274,6 +274,19 @@ def test_viz_short_quote_far_from_its_line_is_not_trusted(sources, monkeypatch):
     assert text.locate("市人民医院", 17) is None  # three lines off: it may be another occurrence
 
 
+def test_viz_published_offsets_count_a_byte_order_mark(tmp_path):
+    import codecs
+
+    from kg.read import read_file
+
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + "第一行\n市科技局牵头\n".encode("utf-8"))
+    text = viz.SourceText(read_file(path))
+    links = viz.Links(nx.Graph(), {}, {"d": ("source-x.html", text, 1, 2)})
+    start = path.read_text(encoding="utf-8").index("市科技局")  # what the graph publishes (the mark counts)
+    assert links.fragment({"doc": "d", "quote": "市科技局", "line": 2, "start": start, "end": start + 4}) == "L2.0-L2.4"
+
+
 def test_viz_fragment_names_lines_and_columns(sources):
     text = viz.SourceText(sources["viz_mini_source.txt"])
     start = text.source.text.index("泫氏集团")
@@ -924,6 +937,19 @@ def test_viz_gazette_every_quote_is_found_in_the_source(gazette_G, gazette_graph
               if r["evidence"] and r["evidence"]["quote"]]
     found = [q for q in quotes if links.fragment(q)]
     assert len(quotes) > 300 and len(found) >= 0.98 * len(quotes)
+    # clauses and mentions carry their offsets: the span highlighted is the text quoted
+    text = next(iter(sources.values()))
+    spans = [(d["clause"] if d["type"] == "Measure" else d["evidence"]) for _, d in gazette_G.nodes(data=True)]
+    spans = [ev for ev in spans if ev and ev["quote"] and ev["start"] is not None]
+    assert len(spans) > 100
+    same = 0
+    for ev in spans:
+        (a, ca), (b, cb) = [map(int, x[1:].split(".")) for x in links.fragment(ev).split("-")]
+        shown = "".join(text.text[text.line_starts[a - 1] + ca: text.line_starts[b - 1] + cb].split())
+        quote = "".join(ev["quote"].split())
+        assert len(shown) == len(quote), (shown, quote)
+        same += shown == quote  # else a glyph repaired in the quote (1VD printed, IVD quoted)
+    assert same >= 0.95 * len(spans)
 
 
 def test_viz_gazette_market_regulator_focus_and_departments(gazette_rdf, gazette_G, gazette_pages):

@@ -81,7 +81,8 @@ def _local(iri) -> str:
 
 
 def evidence(doc=None, line=None, line_end=None, quote=None, start=None, end=None) -> dict:
-    """Where a fact is written: document IRI, source lines, quote, and source offsets when known."""
+    """Where a fact is written: document IRI, source lines, quote, and its offsets in the input file
+    when known (as the graph publishes them: Source.file_offset)."""
     return {"doc": doc, "line": line, "line_end": line_end if line_end is not None else line,
             "quote": quote, "start": start, "end": end}
 
@@ -151,7 +152,7 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
                    KG.sectionPath, KG.clauseText, KG.leadBasis, KG.responsibleUnit, KG.ledBy,
                    PROV.qualifiedAssociation, PROV.agent, PROV.hadRole, KG.unitOrder, ITSRDF.taIdentRef,
                    NIF.anchorOf, NIF.beginIndex, NIF.endIndex, RDF.subject, RDF.predicate, RDF.object, KG.quote,
-                   PROV.used, DCTERMS.identifier, *RELATION_PROPS])
+                   PROV.used, DCTERMS.identifier, KG.clause, *RELATION_PROPS])
     classes = {str(KG[kind]): i for i, kind in enumerate(NODE_TYPES)}
     kinds: dict[str, str] = {}
     for s, types in P.values[str(RDF.type)].items():
@@ -282,6 +283,7 @@ def _measure(P: _Props, m, kinds) -> dict:
     end = P.int(m, KG.endLine) or start
     clause_line = P.int(m, KG.line) or start
     clause = P.text(m, KG.clauseText)
+    phrase = P.one(m, KG.clause)  # the clause's exact place in the input, in newer graphs
     # units in clause order, with their role; graphs without qualified associations: ledBy
     units: dict[str, tuple[int, str]] = {}
     for a in P.all(m, PROV.qualifiedAssociation):
@@ -302,8 +304,9 @@ def _measure(P: _Props, m, kinds) -> dict:
         units[u] = (0, LEAD)
     return {"doc": doc, "start_line": start, "end_line": end,
             "section": P.text(m, KG.sectionPath), "lead_basis": P.text(m, KG.leadBasis),
-            "clause": evidence(doc, clause_line if clause else start,
-                               clause_line if clause else end, clause),
+            "clause": evidence(doc, clause_line if clause else start, clause_line if clause else end, clause,
+                               P.int(phrase, NIF.beginIndex) if phrase else None,
+                               P.int(phrase, NIF.endIndex) if phrase else None),
             "units": [(u, role) for u, (_, role) in sorted(units.items(), key=lambda x: (x[1][0], x[0]))],
             "mentioned": {}}
 

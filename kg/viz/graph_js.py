@@ -12,6 +12,9 @@ GRAPH_JS = r"""
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var T = data.typeNames, R = data.relations, ORDER = Object.keys(data.relations);
   var LEAD = "lead", PARTNER = "partner";
+  // how a lead was read when the clause does not say 牵头 (kg:leadBasis)
+  var BASIS = {"first-listed": "首位列出", "stated-convention": "按文件约定首位牵头", "table-column": "表格牵头栏",
+               "prose": "据正文"};
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -209,7 +212,7 @@ GRAPH_JS = r"""
       info.appendChild(document.createTextNode(" · "));
     }
     info.appendChild(link(lines(m.a, m.b), m.lh, "lines"));
-    if (role === LEAD && m.basis === "first-listed") info.appendChild(el("span", " · 首位列出", "basis"));
+    if (role === LEAD && BASIS[m.basis]) info.appendChild(el("span", " · " + BASIS[m.basis], "basis"));
     li.appendChild(info);
     var d2 = m.doc !== null ? data.docs[m.doc] : {};
     rows.push([group, m.t, d2.n || "", d2.t || "", lines(m.a, m.b), m.clause && m.clause.q || ""]);
@@ -308,7 +311,7 @@ GRAPH_JS = r"""
     var ol = el("ol", null, "units");
     m.units.forEach(function (u) {
       var kind = u[u.length - 1];
-      var role = kind === LEAD ? "牵头" + (m.basis === "first-listed" ? "（首位列出）" : "") : "配合";
+      var role = kind === LEAD ? "牵头" + (BASIS[m.basis] ? "（" + BASIS[m.basis] + "）" : "") : "配合";
       add(ol, add(el("li", null, kind), nodeLink(u), el("span", " " + role, "role")));
       rows.push(["责任单位", refName(u), d ? d.n || "" : "", d ? d.t : "", lines(m.a, m.b), role]);
     });

@@ -104,7 +104,8 @@ class Links:
         key = (doc, ev["quote"], ev.get("line"), ev.get("start"))
         if key not in self._spans:
             _, text, first, last = self.sources[doc]
-            span = (ev["start"], ev["end"]) if ev.get("start") is not None and ev.get("end") is not None \
+            bom = text.source.bom  # published offsets count a UTF-8 byte-order mark; Source.text drops it
+            span = (ev["start"] - bom, ev["end"] - bom) if ev.get("start") is not None and ev.get("end") is not None \
                 else text.locate(ev["quote"], ev.get("line"))
             frag = text.fragment(*span) if span else None
             self._spans[key] = frag if frag and first <= int(frag[1:frag.index(".")]) <= last else None

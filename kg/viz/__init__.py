@@ -25,19 +25,21 @@ panels and lists are DOM text (`textContent`) or escaped HTML, and JSON in a pag
 `<`, `>`, `&`.
 """
 from .assets import vis_js, write_assets
-from .graph import (EntityNotFoundError, co_responsibility, county_bodies, county_reach, find_nodes, graph_to_networkx, induced,
-                    load_graph, located_in, neighbourhood, partners, responsibilities)
+from .graph import (EntityNotFoundError, co_responsibility, county_bodies, county_reach, find_nodes,
+                    graph_to_networkx, induced, load_graph, located_in, neighbourhood, partners, recorded_inputs,
+                    responsibilities)
 from .layout import layout, radial_layout, separate_labels
-from .network import (HUB_LABEL_PX, HUBS, ID_BASE, NODE_STYLE, RELATION_STYLE, Links, county_network, departments_network,
-                      focus_network, overview_network, page_name, search_link, to_network)
+from .network import (HUB_LABEL_PX, HUBS, ID_BASE, NODE_STYLE, RELATION_STYLE, Links, county_network,
+                      departments_network, focus_network, overview_network, page_name, search_link, to_network)
 from .pages import index_page, render_page, script_json, source_pages, viz_command, write_page, write_pages
 from .source import SourceNotFoundError, SourceText, default_places, find_sources
 
 __all__ = [
-    "EntityNotFoundError", "HUB_LABEL_PX", "HUBS", "ID_BASE", "Links", "NODE_STYLE", "RELATION_STYLE", "SourceNotFoundError",
-    "SourceText", "co_responsibility", "county_bodies", "county_network", "county_reach", "default_places", "departments_network", "find_nodes",
-    "find_sources", "focus_network", "graph_to_networkx", "index_page", "induced", "layout", "load_graph",
-    "located_in", "neighbourhood", "overview_network", "page_name", "partners", "radial_layout", "render_page",
-    "responsibilities", "separate_labels", "source_pages", "script_json", "search_link", "to_network", "vis_js", "viz_command", "write_assets",
-    "write_page", "write_pages",
+    "EntityNotFoundError", "HUBS", "HUB_LABEL_PX", "ID_BASE", "Links", "NODE_STYLE", "RELATION_STYLE",
+    "SourceNotFoundError", "SourceText", "co_responsibility", "county_bodies", "county_network",
+    "county_reach", "default_places", "departments_network", "find_nodes", "find_sources", "focus_network",
+    "graph_to_networkx", "index_page", "induced", "layout", "load_graph", "located_in", "neighbourhood",
+    "overview_network", "page_name", "partners", "radial_layout", "recorded_inputs", "render_page",
+    "responsibilities", "script_json", "search_link", "separate_labels", "source_pages", "to_network",
+    "vis_js", "viz_command", "write_assets", "write_page", "write_pages",
 ]

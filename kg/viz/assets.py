@@ -150,7 +150,8 @@ def vis_js() -> str:
     import pyvis
 
     lib = Path(pyvis.__file__).parent / "templates" / "lib"
-    candidates = sorted(lib.glob("vis-*/vis-network.min.js"), key=lambda p: [int(x) for x in p.parent.name[4:].split(".")])
+    candidates = sorted(lib.glob("vis-*/vis-network.min.js"),
+                        key=lambda p: [int(x) for x in p.parent.name[4:].split(".")])
     if not candidates:
         raise KGError(f"vis-network.min.js not found under {lib}; reinstall pyvis")
     return candidates[-1].read_text(encoding="utf-8")

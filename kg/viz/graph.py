@@ -267,6 +267,11 @@ def graph_to_networkx(g: Graph) -> nx.Graph:
     return G
 
 
+def recorded_inputs(g: Graph) -> list[tuple[str, str | None]]:
+    """The input files a graph was built from, as its build record names them (no other reading)."""
+    return _inputs(_Props(g, [PROV.used, KG.sourceFile, DCTERMS.identifier]))
+
+
 def _inputs(P: _Props) -> list[tuple[str, str | None]]:
     """The build's input files: (name, sha256 or None), from id:graph/build."""
     out = []
@@ -396,8 +401,8 @@ def located_in(G: nx.Graph, county: str) -> nx.Graph:
 
 def county_bodies(G: nx.Graph, county: str) -> tuple[set, set]:
     """Units that act for a county, by their names: its own bodies (departments named after it,
-    泽州县人民政府, 高平市发改局) and collectives of every county (各县（市、区）人民政府, whose name
-    holds 县). Both are read off names, so their links to the county are marked inferred."""
+    泽州县人民政府, 高平市发改局) and collectives of every county (各县（市、区）人民政府,
+    whose name holds 县). Both are read off names, so their links to the county are marked inferred."""
     data = G.nodes[county]
     names = [x for x in (data["label"], *data["aliases"]) if len(x) >= 2]
     own, every = set(), set()

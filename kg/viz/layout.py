@@ -154,7 +154,8 @@ def layout(G: nx.Graph, seed: int = 7, spacing: float = 100.0, aspect: float = 1
         pos -= pos.min(0)
         pos /= max(float(pos.max()), 1e-9)
         side = spacing * (1.6 if n >= SMALL else 1.2) * math.sqrt(n)  # small ones are stars: more compact
-        boxes.append((side, side, {node: (float(pos[i, 0]) * side, float(pos[i, 1]) * side) for node, i in index.items()}))
+        local = {node: (float(pos[i, 0]) * side, float(pos[i, 1]) * side) for node, i in index.items()}
+        boxes.append((side, side, local))
     alone = sorted((c[0] for c in comps if len(c) == 1), key=lambda n: (_type_rank(G, n), n))
     cell, gap = spacing * 0.5, spacing * 0.5
     if alone:

@@ -17,6 +17,8 @@ import math
 from collections import defaultdict
 from urllib.parse import quote as url_quote
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
 
 from .graph import (LEAD, PARTNER, co_responsibility, county_reach, find_nodes, induced, measure_order,
@@ -53,7 +55,7 @@ RELATION_STYLE = {
     "issuedBy": ("#e377c2", 1.3, False, "to", "印发", "{s} 由 {o} 印发"),
     "cites": ("#a8a8a8", 1, [1, 3], "to", "引用", "{s} 引用 {o}"),
     "mentioned": ("#bdbdbd", 1, [1, 4], "to", "涉及", "{s} 涉及 {o}"),
-    # read off names on county pages (泽州县人民政府 → 泽州县; 各县（市、区）人民政府 → every county)
+    # read off names on county pages (泽州县人民政府 → 泽州县; 各县（市、区）人民政府 → each county)
     "countyBody": ("#2ca02c", 1.2, [8, 3], "to", "本县机构", "{s} 是 {o} 的机构（据名称）"),
     "everyCounty": ("#7fbf7f", 1.2, [8, 3], "to", "各县共同", "{s} 包括 {o}（据名称）"),
 }
@@ -61,6 +63,9 @@ FONT_FACE = "'Microsoft YaHei','PingFang SC','Noto Sans CJK SC','WenQuanYi Micro
 HUBS, HUB_LABEL_PX = 20, 13  # the most connected nodes, whose labels stay this size on screen at any zoom
 UNIT_TYPES = ("Department", "Collective")  # who is responsible for measures
 ID_BASE = str(ID)  # IRIs are written without it (the page script puts it back)
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 
 def page_name(node: str, kind: str = "focus") -> str:
@@ -167,8 +172,8 @@ class _Payload:
 
     def node(self, n, degree: int) -> dict:
         data = self.G.nodes[n]
-        info = {"kgKey": n[len(ID_BASE):] if n.startswith(ID_BASE) else n, "kgType": data["type"], "kgName": data["label"], "kgAliases": data["aliases"],
-                "kgDegree": degree,
+        info = {"kgKey": n[len(ID_BASE):] if n.startswith(ID_BASE) else n, "kgType": data["type"],
+                "kgName": data["label"], "kgAliases": data["aliases"], "kgDegree": degree,
                 "kgDocs": [i for i in map(self.doc, data.get("documents", [])) if i is not None]}
         if self.links.pages.get(n):
             info["kgPage"] = self.links.pages[n]
@@ -200,7 +205,7 @@ def to_network(H: nx.Graph, heading: str, *, G: nx.Graph | None = None, links: L
     `centre` is shown in the panel when the page opens; `summary` ({"measures", "units",
     "projects"}) is what a county page lists for its county.
     """
-    from pyvis.network import Network
+    from pyvis.network import Network  # noqa: F811
 
     G = H if G is None else G
     links = links or Links(G)
@@ -258,7 +263,8 @@ def to_network(H: nx.Graph, heading: str, *, G: nx.Graph | None = None, links: L
         "edges": {"smooth": False, "arrows": {"to": {"scaleFactor": 0.45}}, "selectionWidth": 2, "hoverWidth": 1},
     }
     loose_info = [{"id": ids[n], **payload.node(n, 0)} for n in loose]
-    net.kg = {"kind": kind, "centre": ids.get(centre), "evs": payload.evs, "docs": payload.docs, "measures": payload.measures, "loose": loose_info}
+    net.kg = {"kind": kind, "centre": ids.get(centre), "evs": payload.evs, "docs": payload.docs,
+              "measures": payload.measures, "loose": loose_info}
     return net
 
 
@@ -282,16 +288,17 @@ def focus_network(G: nx.Graph, name: str, depth: int = 1, links: Links | None = 
         names = [r["name"] for r in sub[node][n]["relations"]] if sub.has_edge(node, n) else []
         return 0 if LEAD in names else 1 if PARTNER in names else 2
 
-    return to_network(sub, f"{label}：{depth} 步以内的关联（{sub.number_of_nodes()} 个节点）", G=G, links=links,
-                      highlight={node}, positions=radial_layout(sub, node, group=role), kind="focus", centre=node)
+    heading = f"{label}：{depth} 步以内的关联（{sub.number_of_nodes()} 个节点）"
+    return to_network(sub, heading, G=G, links=links, highlight={node}, positions=radial_layout(sub, node, group=role),
+                      kind="focus", centre=node)
 
 
 def departments_network(G: nx.Graph, rdf_graph=None, links: Links | None = None) -> "Network":
     """Departments' co-responsibility network; sizes follow the number of measures."""
     D = co_responsibility(G, rdf_graph)
     sizes = {n: d["measures"] for n, d in D.nodes(data=True)}
-    return to_network(D, f"部门共同负责网络（{D.number_of_nodes()} 个部门，边权 = 共同负责的措施数）", G=G,
-                      links=links, sizes=sizes, kind="departments")
+    heading = f"部门共同负责网络（{D.number_of_nodes()} 个部门，边权 = 共同负责的措施数）"
+    return to_network(D, heading, G=G, links=links, sizes=sizes, kind="departments")
 
 
 def county_network(G: nx.Graph, county: str, links: Links | None = None) -> "Network":
@@ -305,7 +312,8 @@ def county_network(G: nx.Graph, county: str, links: Links | None = None) -> "Net
             units[u] += 1
     summary = {"measures": measures,
                "units": sorted(units.items(), key=lambda x: (-x[1], G.nodes[x[0]]["label"], x[0])),
-               "projects": sorted((n for n in sub if sub.nodes[n]["type"] == "Project"), key=lambda n: G.nodes[n]["label"])}
+               "projects": sorted((n for n in sub if sub.nodes[n]["type"] == "Project"),
+                                  key=lambda n: (G.nodes[n]["label"], n))}
     counts = {t: sum(1 for n in sub if sub.nodes[n]["type"] == t) for t in ("Measure", "Department", "Project")}
     heading = (f"{label}：涉及此地的措施 {counts['Measure']} 项、部门 {counts['Department']} 个、"
                f"项目 {counts['Project']} 个（共 {sub.number_of_nodes() - 1} 个节点）")

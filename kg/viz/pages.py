@@ -15,8 +15,8 @@ from pathlib import Path
 import networkx as nx
 
 from .assets import VIS_JS, write_assets
-from .graph import LEAD, NODE_TYPES, PARTNER, find_nodes, graph_to_networkx, load_graph, responsibilities
-from .layout import short
+from .graph import (LEAD, NODE_TYPES, PARTNER, find_nodes, graph_to_networkx, load_graph, recorded_inputs,
+                    responsibilities)
 from .network import (HUB_LABEL_PX, ID_BASE, NODE_STYLE, RELATION_STYLE, UNIT_TYPES, Links, county_network,
                       departments_network, focus_network, overview_network, page_name, search_link)
 from .source import SourceText, default_places, find_sources, render_source_page
@@ -84,7 +84,8 @@ def _legend(net) -> str:
             head = f'<path d="M17 1 L23 5 L17 9" fill="none" stroke="{colour}" stroke-width="1.5"/>' if arrow else ""
             parts.append(f'<label><input type="checkbox" checked data-rel="{e(name)}">'
                          f'<svg width="24" height="10" aria-hidden="true"><line x1="0" y1="5" x2="23" y2="5" '
-                         f'stroke="{colour}" stroke-width="{max(width, 1.5)}"{dash}/>{head}</svg>{e(zh)} {rels[name]}</label>')
+                         f'stroke="{colour}" stroke-width="{max(width, 1.5)}"{dash}/>{head}</svg>'
+                         f'{e(zh)} {rels[name]}</label>')
     return "".join(parts)
 
 
@@ -98,7 +99,9 @@ def render_page(net, title: str | None = None, nav: list[tuple[str, str]] = NAV)
                              for n, (colour, width, dashes, arrow, zh, sentence) in RELATION_STYLE.items()},
                **net.kg}
     loose = len(net.kg["loose"])
-    count = f"{len(net.nodes)} 个节点 · {len(net.edges)} 条边" + (f" · {loose} 个未关联（列在右侧）" if loose else "")
+    count = f"{len(net.nodes)} 个节点 · {len(net.edges)} 条边"
+    if loose:
+        count += f" · {loose} 个未关联（列在右侧）"
     return PAGE.format(title=e(title), vis=VIS_JS, data=script_json(payload), legend=_legend(net), count=e(count),
                        nav="".join(f'<a href="{e(href)}">{e(text)}</a>' for href, text in nav))
 
@@ -114,9 +117,9 @@ def write_page(net, path, title: str | None = None, nav: list[tuple[str, str]] =
 
 # --- the index ------------------------------------------------------------------------------------
 
-INDEX_GROUPS = [("Document", "文件"), ("Department", "部门"), ("County", "县（市、区）"), ("Enterprise", "企业"),
-                ("Institution", "机构"), ("Project", "项目"), ("Collective", "集体"), ("Place", "地点"),
-                ("CitedDocument", "引用文件")]
+INDEX_GROUPS = [("Document", "文件"), ("Department", "部门"), ("County", "县（市、区）"),
+                ("Enterprise", "企业"), ("Institution", "机构"), ("Project", "项目"), ("Collective", "集体"),
+                ("Place", "地点"), ("CitedDocument", "引用文件")]
 
 
 def _index_items(G: nx.Graph, kind: str, links: Links) -> list[tuple[str, str, str, list[str]]]:
@@ -129,9 +132,9 @@ def _index_items(G: nx.Graph, kind: str, links: Links) -> list[tuple[str, str, s
         if kind == "Document":
             src = links.lines(n, data.get("start_line"))
             note = data.get("date") or ""
+            text = f"{data.get('number') or ''} {data.get('title') or data['label']}".strip()
             items.append(((data.get("source_file") or "", data.get("start_line") or 0, n),
-                          src or links.node(n), f"{data.get('number') or ''} {data.get('title') or data['label']}".strip(),
-                          note, names))
+                          src or links.node(n), text, note, names))
             continue
         degree = G.degree(n)
         if kind in UNIT_TYPES:
@@ -148,7 +151,8 @@ def _index_items(G: nx.Graph, kind: str, links: Links) -> list[tuple[str, str, s
     return [item[1:] for item in sorted(items, key=lambda x: x[0])]
 
 
-def index_page(G: nx.Graph, links: Links, inputs: list[str], built: str | None, pages: list[tuple[str, str, str]]) -> str:
+def index_page(G: nx.Graph, links: Links, inputs: list[str], built: str | None,
+               pages: list[tuple[str, str, str]]) -> str:
     """Gazette and build date, the graph pages, and every node grouped by type, searchable."""
     dates = sorted(d for _, d in G.nodes(data="date") if d)
     kinds = defaultdict(int)
@@ -158,7 +162,8 @@ def index_page(G: nx.Graph, links: Links, inputs: list[str], built: str | None, 
              f"文件日期 {dates[0]} 至 {dates[-1]}" if dates else None,
              f"图谱生成于 {built}" if built else None,
              f"{kinds['Document']} 个文件 · {kinds['Measure']} 项措施 · "
-             f"{sum(v for k, v in kinds.items() if k not in ('Document', 'Measure'))} 个实体 · {G.number_of_edges()} 条关联"]
+             f"{sum(v for k, v in kinds.items() if k not in ('Document', 'Measure'))} 个实体 · "
+             f"{G.number_of_edges()} 条关联"]
     sections = []
     page_list = "".join(f'<li data-names="{e(text)}"><a href="{e(href)}">{e(text)}</a> <small>{e(note)}</small></li>'
                         for href, text, note in pages)
@@ -168,8 +173,8 @@ def index_page(G: nx.Graph, links: Links, inputs: list[str], built: str | None, 
         items = _index_items(G, kind, links)
         if not items:
             continue
-        lis = "".join(f'<li data-names="{e(" ".join(names))}"><a href="{e(href)}">{e(text)}</a> <small>{e(note)}</small></li>'
-                      for href, text, note, names in items)
+        lis = "".join(f'<li data-names="{e(" ".join(names))}"><a href="{e(href)}">{e(text)}</a> '
+                      f'<small>{e(note)}</small></li>' for href, text, note, names in items)
         sections.append(f'<section data-group="{e(kind)}"><h2>{e(zh)} <small class="shown"></small>{len(items)}</h2>'
                         f'<ul>{lis}</ul></section>')
     title = "知识图谱" + (f"：{inputs[0]}" if len(inputs) == 1 else "")
@@ -177,7 +182,8 @@ def index_page(G: nx.Graph, links: Links, inputs: list[str], built: str | None, 
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{e(title)}</title>\n'
             f'<link rel="stylesheet" href="kg.css">\n</head>\n<body class="kg-index">\n<header>\n<h1>{e(title)}</h1>\n'
             f'<nav>{nav}</nav>\n<div class="meta">{" · ".join(e(a) for a in about if a)}</div>\n'
-            f'<div id="kg-tools"><input id="kg-filter" type="search" placeholder="筛选名称或别名" aria-label="筛选"></div>\n'
+            '<div id="kg-tools"><input id="kg-filter" type="search" placeholder="筛选名称或别名" aria-label="筛选">'
+            '</div>\n'
             f'</header>\n{"".join(sections)}\n<script src="kg-index.js"></script>\n</body>\n</html>\n')
 
 
@@ -212,7 +218,8 @@ def write_pages(g, out="viz", focus: list[str] = (), depth: int = 1, top: int = 
     G = graph_to_networkx(g) if G is None else G
     asked = {find_nodes(G, name)[0]: name for name in focus}
     linked = [n for n, t in G.nodes(data="type") if t not in ("Measure", "Document") and G.degree(n)]
-    hubs = sorted((n for n in linked if G.nodes[n]["type"] not in UNIT_TYPES), key=lambda n: (-G.degree(n), n))[:max(top, 0)]
+    others = (n for n in linked if G.nodes[n]["type"] not in UNIT_TYPES)
+    hubs = sorted(others, key=lambda n: (-G.degree(n), n))[:max(top, 0)]
     units = [n for n in linked if G.nodes[n]["type"] in UNIT_TYPES]
     counties = sorted((n for n, t in G.nodes(data="type") if t == "County"),
                       key=lambda n: (G.nodes[n].get("admin_code") or "~", n))
@@ -255,7 +262,8 @@ def write_pages(g, out="viz", focus: list[str] = (), depth: int = 1, top: int = 
         aside = [("本文件的措施", [(links.node(m), G.nodes[m]["label"],
                                     f"#L{G.nodes[m]['start_line']}-L{G.nodes[m]['end_line']}",
                                     f"{G.nodes[m]['start_line']}–{G.nodes[m]['end_line']}") for m in measures]),
-                 ("本文件提及", [(links.node(n), G.nodes[n]["label"], f"#L{line}", str(line)) for n, line in named])]
+                 ("本文件提及", [(links.node(n), G.nodes[n]["label"], f"#L{line}", str(line))
+                                 for n, line in named])]
         meta = [data.get("number"), data.get("date"), f"{text.source.name} 第 {first}–{last} 行",
                 f"{len(measures)} 项措施" if measures else None]
         page = render_source_page(text, first, last, data.get("title") or data["label"], meta,
@@ -272,14 +280,14 @@ def viz_command(args) -> int:
     from .source import SourceNotFoundError
 
     g = load_graph(args.graph)
-    G = graph_to_networkx(g)
     sources = None
-    if not getattr(args, "no_source", False):
+    if not getattr(args, "no_source", False):  # found (or not) before the long part
         given = getattr(args, "source", None) or []
-        sources = find_sources(G.graph["inputs"], given, [] if given else default_places(args.graph))
+        sources = find_sources(recorded_inputs(g), given, [] if given else default_places(args.graph))
         if not sources:
             raise SourceNotFoundError("the graph records no input files; give them with --source PATH "
                                       "(or --no-source to write pages without the text)")
+    G = graph_to_networkx(g)
     built = datetime.fromtimestamp(Path(args.graph).stat().st_mtime).strftime("%Y-%m-%d %H:%M")
     paths = write_pages(g, args.out, args.focus or [], args.depth, getattr(args, "top", 30), sources=sources,
                         built=built, G=G)

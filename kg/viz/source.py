@@ -143,8 +143,9 @@ class SourceText:
 
     def locate(self, quote: str, line: int | None) -> tuple[int, int] | None:
         """Source offsets [start, end) of `quote` (cleaned block text) nearest to `line`, or None
-        when it is not within NEAR_LINES lines of it (FAR_LINES for a quote of LONG_QUOTE characters). A quote that is not one run of the text
-        (a heading joined to its paragraph) is spanned from its first to its last few characters."""
+        when it is not within NEAR_LINES lines of it (FAR_LINES for a quote of LONG_QUOTE characters).
+        A quote that is not one run of the text (a heading joined to its paragraph) is spanned from
+        its first to its last few characters."""
         needle = "".join(quote.split()) if quote else ""
         if not needle:
             return None

@@ -58,9 +58,10 @@ body.kg-index{padding:0 16px 24px}
 .kg-index li.hide,.kg-index section.hide{display:none}
 .kg-source .meta{color:#555;margin-top:2px}
 .src{flex:1;overflow:auto;font-size:15px;line-height:1.6;padding:6px 0}
-.src .l{display:flex;white-space:pre-wrap;word-break:break-all}
-.src .n{flex:none;width:4.2em;text-align:right;padding-right:12px;color:#999;text-decoration:none;user-select:none;font-size:12.5px}
-.src .t{flex:1;padding-right:10px;min-height:1.6em}
+.src .l{padding:0 10px 0 5.4em;text-indent:-5.4em;white-space:pre-wrap;word-break:break-all;min-height:1.6em;
+ content-visibility:auto;contain-intrinsic-size:auto 1.6em}
+.src .n{display:inline-block;width:4.2em;margin-right:1.2em;text-indent:0;text-align:right;color:#999;
+ text-decoration:none;user-select:none;font-size:12.5px}
 .src .l:target,.src .l.hl{background:#fff3b0}
 .src mark{background:#ffb703;color:#000;border-radius:2px;padding:1px 0}
 #kg-outline{width:300px}
@@ -116,6 +117,7 @@ SOURCE_JS = r"""
   window.addEventListener("hashchange", apply);
   apply();
   window.kgReady = true;
+  window.kgDrawnMs = performance.now();  // when the text is shown and the span marked
 })();
 """
 

@@ -750,6 +750,9 @@ class Asker:
                     return self._answer(question, rule, parse, hit)
                 unlinked.append((parse.name, rule.kinds))
         if unlinked:
+            other = self.link(unlinked[0][0], ENTITIES + DOCS + ("Measure",))
+            if other is not None:  # it names something, of a kind the relation does not apply to
+                raise UnsupportedQuestion(self._wrong_kind(question, other, q, readings))
             raise QueryError(self._unlinked_message(unlinked))
         raise UnsupportedQuestion(self._refusal(question, q, readings))
 
@@ -838,6 +841,12 @@ class Asker:
         hint = f"; did you mean {'、'.join(suggestions)}?" if suggestions else ""
         return f"{name!r} names nothing in the graph{hint}"
 
+    def _wrong_kind(self, question: str, hit: Hit, cleaned: str, readings) -> str:
+        near = self.nearest(cleaned, readings, hit=hit, n=3)
+        return (f"cannot answer {question.strip()[:80]!r}: {hit.label} is a {hit.type or 'name'}, which the "
+                f"question's relation word does not apply to. Questions about it that work: {' / '.join(near)}"
+                f"\n{supported_forms()}")
+
     def _refusal(self, question: str, cleaned: str, readings) -> str:
         near = self.nearest(cleaned, readings)
         lead = f"cannot answer {question.strip()[:80]!r}."
@@ -845,26 +854,31 @@ class Asker:
             lead += " Nearest forms that work: " + " / ".join(near)
         return f"{lead}\n{supported_forms()}"
 
-    def nearest(self, cleaned: str, readings=(), n: int = 2) -> list[str]:
-        """Answerable questions close to `cleaned`: the forms whose relation and type word it
-        uses, with the name it contains (or the closest examples)."""
-        hit = self.entities.find_in(cleaned)
-        rels = {p.relation for p in readings} | {k for w, k in _REL.items() if len(w) > 1 and w in cleaned}
-        types = {w for w in TYPE_WORDS if not w.isascii() and w in cleaned}
+    def nearest(self, cleaned: str, readings=(), n: int = 2, hit: Hit | None = None) -> list[str]:
+        """Answerable questions close to `cleaned`: the forms that apply to the name it contains
+        (asked about that name), then those whose relation and type words it uses."""
+        hit = hit or self.entities.find_in(cleaned)
+        rest = cleaned.replace(hit.label, " ") if hit else cleaned  # words of the name are no hints
+        rels = {p.relation for p in readings} | {k for w, k in _REL.items() if len(w) > 1 and w in rest}
+        types = {w for w in TYPE_WORDS if not w.isascii() and w in rest}
         if hit is None and not rels and not types:
             return []  # nothing in the question to go by: the list of forms says it all
 
-        def score(rule: Rule):
+        def score(item):
+            i, rule = item
             fits = hit is not None and hit.type in rule.kinds
-            return (-(rule.relation in rels) * 2 - any(t in rule.example for t in types) - fits * 2,
-                    -difflib.SequenceMatcher(None, cleaned, rule.example).ratio())
+            close = 0.0 if hit else difflib.SequenceMatcher(None, cleaned, rule.example).ratio()
+            return (-fits, -(rule.relation in rels), -any(w in _with_name(rule, "") for w in types),
+                    len(rule.kinds) if fits else 0, -close, i)
 
         out = []
-        for rule in sorted(RULES, key=score)[:n]:
-            example = rule.example
-            if hit is not None and hit.type in rule.kinds:
-                example = _with_name(rule, hit.label)
-            out.append(example)
+        for _, rule in sorted(enumerate(RULES), key=score):
+            fits = hit is not None and hit.type in rule.kinds
+            example = _with_name(rule, hit.label) if fits else rule.example
+            if example not in out:
+                out.append(example)
+            if len(out) == n:
+                break
         return out
 
 

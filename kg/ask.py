@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 
 from .errors import QueryError
-from .query import Result, display_width, format_result, load_graph, run
+from .query import Result, display_width, format_result, load_graph, run, write_text
 
 MAX_QUESTION = 300  # characters, after runs of white space are folded: a name, a relation, a type
 
@@ -901,5 +901,5 @@ def ask_command(args) -> int:
     answer = ask(graph, args.question)
     if args.format != "table":  # keep stdout machine-readable; the explanation goes to stderr
         print("\n".join(answer.header() + answer.notes), file=sys.stderr)
-    print(answer.text(args.format))
+    write_text(answer.text(args.format))
     return 0

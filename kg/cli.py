@@ -102,7 +102,7 @@ def cmd_export(args) -> int:
 def _add_query(sub):
     p = sub.add_parser("query", help="run a named query, a .rq file or --sparql TEXT")
     p.add_argument("name", nargs="?", help="named query (see `kg query --list`) or a .rq file")
-    p.add_argument("--sparql", default=None, help="query text")
+    p.add_argument("--sparql", default=None, help="SPARQL query text (SELECT, ASK, CONSTRUCT or DESCRIBE)")
     p.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="value of a query parameter, bound (never pasted into the text); repeat for several")
     p.add_argument("--format", default="table", choices=["table", "csv", "json", "tsv"], help=FORMAT_HELP)

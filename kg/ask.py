@@ -488,17 +488,27 @@ class EntityIndex:
         key = _norm(surface)
         if not key:
             return None
-        for cand in dict.fromkeys([key, _CITY_PREFIX_RE.sub("", key), *_division_names(key)]):
+        hit = self._exact([key, _CITY_PREFIX_RE.sub("", key)], key, types)
+        if hit:
+            return hit
+        if set(types or PLACES) & set(PLACES):  # 晋城 → 晋城市 (imports the division table: only now)
+            hit = self._exact(_division_names(key), key, types)
+            if hit:
+                return hit
+        hit = self._link(surface, types)
+        if hit:
+            return hit
+        return self._abbreviation(key, types)
+
+    def _exact(self, candidates, key: str, types) -> Hit | None:
+        for cand in dict.fromkeys(candidates):
             iris = self.by_label.get(cand)
             if iris:
                 hit = self._pick(iris, types, "label")
                 if hit:
                     how = "label" if _norm(hit.label) == key else "alias"
                     return Hit(hit.iri, hit.label, hit.type, how)
-        hit = self._link(surface, types)
-        if hit:
-            return hit
-        return self._abbreviation(key, types)
+        return None
 
     def _link(self, surface: str, types) -> Hit | None:
         """kg.link.Linker, the extraction's own alias resolution."""

@@ -316,6 +316,15 @@ RULES = [
 _TYPED = {"entities_in_place", "entities_of_kind", "organizations_of_project"}
 _LABEL_COLUMN = {"cooperates_with": "partner", "relies_on": "label"}
 
+# kg:leadBasis values (ontology/kg.ttl), as an answer explains them
+LEAD_BASES = {
+    "explicit": "explicit = the clause marks the unit with 牵头 (or labels it 牵头单位)",
+    "stated-convention": "stated-convention = the document says the first unit listed leads",
+    "table-column": "table-column = the 牵头单位 column of a task table",
+    "prose": "prose = a sentence assigns the lead (A为牵头单位, 由A牵头…)",
+    "first-listed": "first-listed = no unit marked 牵头; the first unit listed is taken as lead",
+}
+
 # what a terminal answer shows for queries whose rows are wide (long titles and clause texts)
 ANSWER_COLUMNS = {
     "measures_led_by": ("title", "documentNumber", "startLine", "clauseLine", "leadBasis"),
@@ -804,10 +813,7 @@ class Asker:
                          "(role = lead; 牵头 asks for those only)")
         if "leadBasis" in res.columns and res.rows:
             bases = sorted({b for b in res.column("leadBasis") if b})
-            notes.append("lead basis: " + "; ".join(
-                {"explicit": "explicit = the clause marks the unit with 牵头",
-                 "first-listed": "first-listed = no unit marked 牵头; the first unit listed is taken as lead"}
-                .get(b, b) for b in bases))
+            notes.append("lead basis: " + "; ".join(LEAD_BASES.get(b, b) for b in bases))
         if rule.query == "entities_in_place":
             notes += self._place_notes(ans, parse.type or ANYTHING, hit)
         elif rule.query == "issuer_of_document" and hit is not None and hit.type == "CitedDocument":

@@ -34,7 +34,7 @@ def _timed(timings: dict, stage: str):
     timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t
 
 
-def _serial_map(sources, corpus: Corpus):
+def _serial_map(sources, corpus: Corpus, progress=None):
     from .clean import clean
     from .nlp import extract
     from .segment import segment
@@ -48,17 +48,21 @@ def _serial_map(sources, corpus: Corpus):
         with _timed(corpus.timings, "nlp"):
             mentions = [m for d in docs for m in extract(d)]
         out.append((docs, mentions))
+        if progress is not None:
+            progress.advance(len(src.text), len(docs))
     return out
 
 
 def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, cache=None,
-                 strict: bool = False) -> Corpus:
-    """Read, clean, segment, extract, link and relate a corpus (bundled gazette by default)."""
+                 strict: bool = False, progress=None) -> Corpus:
+    """Read, clean, segment, extract, link and relate a corpus (bundled gazette by default).
+    `progress`: see kg.progress (stage changes and inputs done), or None."""
     from .link import Linker, link
     from .read import bundled_gazette, read_corpus
     from .relate import relate
 
     corpus = Corpus()
+    _stage(progress, "read")
     with _timed(corpus.timings, "read"):
         sources, errors = read_corpus(paths or [bundled_gazette()])
     if strict and errors:
@@ -70,8 +74,9 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
             raise err
         errors.append(err)
         sources.remove(src)
+    _stage(progress, "map", sum(len(s.text) for s in sources))
     try:
-        mapped = _map(sources, corpus, workers, scheduler, cache)
+        mapped = _map(sources, corpus, workers, scheduler, cache, progress)
     except KGError:
         raise
     except Exception:  # noqa: BLE001 — a defect hit by one file: find it, report it, build the rest
@@ -91,21 +96,33 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
         corpus.mentions.extend(mentions)
     _unique_document_ids(corpus.documents)
     corpus.errors = sorted(errors, key=lambda e: e.path)
+    _stage(progress, "link")
     with _timed(corpus.timings, "link"):
         corpus.entities = link(corpus.mentions, corpus.documents)
+    _stage(progress, "relate")
     with _timed(corpus.timings, "relate"):
         linker = Linker.from_entities(corpus.entities)
         corpus.measures, corpus.relations = relate(corpus.documents, corpus.mentions, corpus.entities, linker)
     return corpus
 
 
-def _map(sources, corpus: Corpus, workers, scheduler, cache):
+def _stage(progress, name: str, total: int | None = None) -> None:
+    if progress is not None:
+        progress.stage(name, total)
+
+
+def _close(progress) -> None:
+    if progress is not None:
+        progress.close()
+
+
+def _map(sources, corpus: Corpus, workers, scheduler, cache, progress=None):
     if workers > 1 or scheduler or cache is not None:
         from .parallel import map_sources
 
         with _timed(corpus.timings, "map"):
-            return map_sources(sources, workers=workers, scheduler=scheduler, cache=cache)
-    return _serial_map(sources, corpus)
+            return map_sources(sources, workers=workers, scheduler=scheduler, cache=cache, progress=progress)
+    return _serial_map(sources, corpus, progress)
 
 
 def _isolate(sources, corpus: Corpus, cache):
@@ -198,16 +215,20 @@ def _one_line(text: str) -> str:
 
 def build_command(args) -> int:
     from .cache import Cache
+    from .progress import for_terminal
 
     # Incremental by default: an unchanged input is not cleaned, segmented or tagged again.
     cache = None if args.no_cache else Cache(Path(args.out) / ".kg-cache")
     options = {"workers": args.workers, "strict": args.strict, "formats": args.formats}
+    progress = for_terminal(getattr(args, "quiet", False))  # a bar on a terminal; None otherwise
     try:
         corpus = build_corpus(args.inputs, workers=args.workers, scheduler=args.scheduler, cache=cache,
-                              strict=args.strict)
+                              strict=args.strict, progress=progress)
     except InputError as err:
         print(f"kg build: {_one_line(str(err))}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        _close(progress)
     for err in corpus.errors:
         print(f"skipped {_one_line(str(err))}", file=sys.stderr)
     for src in corpus.sources:
@@ -217,18 +238,24 @@ def build_command(args) -> int:
         print("kg build: no input could be read; nothing written", file=sys.stderr)
         return EXIT_FAILED
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    _stage(progress, "write")
     try:
         written = write_outputs(corpus, Path(args.out), ["trig", *formats], options)
     except KGError as err:
+        _close(progress)
         print(f"kg build: {err}", file=sys.stderr)
         return err.exit_code
     except OSError as err:  # --out is a file, read-only folder, disk full: the old outputs stay
+        _close(progress)
         where = err.filename or args.out
         print(f"kg build: cannot write {where}: {err.strerror or err}; previous outputs left as they were",
               file=sys.stderr)
         return EXIT_WRITE_FAILED
+    _close(progress)
     print(f"{len(corpus.documents)} documents, {len(corpus.entities)} entities, {len(corpus.mentions)} mentions, "
           f"{len(corpus.measures)} measures, {len(corpus.relations)} relations")
-    for path in written:
+    from .export import written_files
+
+    for path in (f for target in written for f in written_files(target)):
         print(f"wrote {path}")
     return EXIT_SKIPPED if corpus.errors else EXIT_OK

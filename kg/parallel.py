@@ -193,10 +193,16 @@ def _chunks(docs: list[Document], parts: int) -> list[list[Document]]:
     return out
 
 
-def _run(pool, sources: list[Source], documents_fn, mentions_fn) -> list[Result]:
+def _done(progress, source: Source, result: Result) -> Result:
+    if progress is not None:
+        progress.advance(len(source.text), len(result[0]))
+    return result
+
+
+def _run(pool, sources: list[Source], documents_fn, mentions_fn, progress=None) -> list[Result]:
     if len(sources) >= CHUNKS_PER_WORKER * pool.n:
         futures = [pool.submit(_source_task, s, documents_fn, mentions_fn) for s in sources]
-        return [_result(f, s) for f, s in zip(futures, sources)]
+        return [_done(progress, s, _result(f, s)) for f, s in zip(futures, sources)]
     per_source = [documents_fn(s) for s in sources]  # meanwhile the workers start up
     total = sum(max(1, d.end - d.start) for docs in per_source for d in docs) or 1
     jobs = []  # (source index, future)
@@ -206,16 +212,23 @@ def _run(pool, sources: list[Source], documents_fn, mentions_fn) -> list[Result]
         for chunk in _chunks(docs, parts):
             jobs.append((i, pool.submit(_mentions_task, s, dumps_detached(chunk, s), mentions_fn)))
     results: list[Result] = [([], []) for _ in sources]
-    for i, fut in jobs:
+    left = [len(s.text) for s in sources]  # characters not yet reported, per source
+    last = {i: k for k, (i, _) in enumerate(jobs)}
+    for k, (i, fut) in enumerate(jobs):
         docs, per_doc = _result(fut, sources[i])
         results[i][0].extend(docs)
         for ms in per_doc:
             results[i][1].extend(ms)
+        if progress is not None:  # a chunk of one source's documents; its last one reports the rest
+            chars = left[i] if last[i] == k else min(left[i], sum(max(1, d.end - d.start) for d in docs))
+            left[i] -= chars
+            progress.advance(chars, len(docs))
     return results
 
 
 def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=None, *,
-                documents_fn=None, mentions_fn=None, min_chars_per_worker: int | None = None) -> list[Result]:
+                documents_fn=None, mentions_fn=None, min_chars_per_worker: int | None = None,
+                progress=None) -> list[Result]:
     """(documents, mentions) per source, in order; the same whatever the workers or the cache.
 
     `workers` > 1 runs local processes, but no more than one per `min_chars_per_worker`
@@ -223,7 +236,8 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
     about what the serial loop spends on that much text. `scheduler` (address or
     distributed.Client) runs on Dask instead, whatever the size. `cache` (kg.cache.Cache) skips sources already built by this pipeline
     version. `documents_fn`/`mentions_fn` default to kg.pipeline.documents_of/mentions_of;
-    for processes they must be importable module-level functions.
+    for processes they must be importable module-level functions. `progress` (kg.progress) is
+    told of each source (or chunk) done.
     """
     from . import pipeline
 
@@ -231,17 +245,20 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
     mentions_fn = mentions_fn or pipeline.mentions_of
     results: list[Result | None] = [cache.get(s) if cache is not None else None for s in sources]
     todo = [i for i, r in enumerate(results) if r is None]
+    for s, r in zip(sources, results):
+        if r is not None:
+            _done(progress, s, r)  # from the cache
     if todo:
         todo_sources = [sources[i] for i in todo]
         min_chars = MIN_CHARS_PER_WORKER if min_chars_per_worker is None else min_chars_per_worker
         if min_chars > 0:
             workers = min(workers, sum(len(s.text) for s in todo_sources) // min_chars)
         if scheduler is None and workers <= 1:
-            fresh = [_serial(s, documents_fn, mentions_fn) for s in todo_sources]
+            fresh = [_done(progress, s, _serial(s, documents_fn, mentions_fn)) for s in todo_sources]
         else:
             pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers, documents_fn, mentions_fn)
             try:
-                fresh = _run(pool, todo_sources, documents_fn, mentions_fn)
+                fresh = _run(pool, todo_sources, documents_fn, mentions_fn, progress)
             except BrokenProcessPool as err:
                 raise ParallelError(f"a worker process died (out of memory?) while building {len(todo)} source(s): {err}") from err
             finally:

@@ -15,12 +15,13 @@ so `doc.source is source` holds in the result as in a serial run.
 """
 from __future__ import annotations
 
+import io
 import multiprocessing
+import pickle
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .cache import dumps_detached, loads_attached
 from .errors import KGError
 from .model import Document, Mention, Source
 
@@ -34,6 +35,43 @@ MIN_CHARS_PER_WORKER = 400_000
 
 class ParallelError(KGError):
     """A worker process died, or the Dask scheduler could not be reached."""
+
+
+# --- records between processes (pickles: only between this build's own processes, never from disk)
+
+_SOURCE_ID = "kg-source"  # persistent id standing for the Source in a pickle
+
+
+class _DetachingPickler(pickle.Pickler):
+    def __init__(self, file, source: Source):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._source = source
+
+    def persistent_id(self, obj):
+        return _SOURCE_ID if obj is self._source else None
+
+
+class _AttachingUnpickler(pickle.Unpickler):
+    def __init__(self, file, source: Source):
+        super().__init__(file)
+        self._source = source
+
+    def persistent_load(self, pid):
+        if pid != _SOURCE_ID:
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        return self._source
+
+
+def dumps_detached(obj, source: Source) -> bytes:
+    """Pickle `obj` with every reference to `source` left out (its text is not copied)."""
+    buf = io.BytesIO()
+    _DetachingPickler(buf, source).dump(obj)
+    return buf.getvalue()
+
+
+def loads_attached(data: bytes, source: Source):
+    """Inverse of dumps_detached: references come back as `source` itself."""
+    return _AttachingUnpickler(io.BytesIO(data), source).load()
 
 
 # --- what runs in a worker -------------------------------------------------------------------

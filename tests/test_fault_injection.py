@@ -177,7 +177,7 @@ def test_fault_injection_damaged_cache_entries_are_rebuilt(tmp_path, built):
     inputs, out, _ = built
     assert main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"]) == 0
     expected = (out / "graph.nt").read_bytes()
-    entries = sorted((out / ".kg-cache").rglob("*.pkl"))
+    entries = sorted((out / ".kg-cache").rglob("*.json"))
     assert entries
     for i, p in enumerate(entries):
         data = p.read_bytes()

@@ -186,6 +186,8 @@ def _add_push(sub):
     p.add_argument("--graph", default=f"{DEFAULT_OUT}/graph.trig")
     p.add_argument("--user", default=None)
     p.add_argument("--password", default=None)
+    p.add_argument("--deadline", type=float, default=900.0, metavar="SECONDS",
+                   help="give up the whole push after this long; 0 = no limit (default: %(default)g)")
     p.set_defaults(func=cmd_push)
 
 

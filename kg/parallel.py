@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import pickle
+import select
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -96,8 +100,46 @@ _WARM_TEXT = """某市人民政府
 """
 
 
-def _warm_worker(documents_fn=None, mentions_fn=None):
-    """Build the spaCy pipeline and the recognisers' lazy tables once per worker, before real work."""
+def exit_with(pid: int) -> None:
+    """End this process as soon as process `pid` ends, however it ends (SIGKILL included).
+
+    A worker's parent is not always the process that started the work (a forkserver worker's
+    parent is the forkserver, which itself lives on while workers hold its pipe), and
+    PR_SET_PDEATHSIG fires on the death of the forking *thread*; so a daemon thread waits for
+    the process by pid instead: on a pidfd (Linux), else by polling twice a second.
+    """
+    def wait():
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _alive(pid):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=wait, daemon=True, name="kg-exit-with-parent").start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _warm_worker(documents_fn=None, mentions_fn=None, parent_pid=None):
+    """Die with the build; build the spaCy pipeline and the recognisers' lazy tables once per
+    worker, before real work."""
+    if parent_pid is not None:
+        exit_with(parent_pid)
     try:
         from .nlp import make_nlp
 
@@ -178,14 +220,19 @@ class _LocalPool:
             ctx.set_forkserver_preload(["kg.pipeline", "kg.nlp", "spacy"])  # imported once, inherited by each worker
         self.n = workers
         self._ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker,
-                                       initargs=(documents_fn, mentions_fn))
+                                       initargs=(documents_fn, mentions_fn, os.getpid()))
         for _ in range(workers):  # start every worker now so they warm up while the caller segments
             self._ex.submit(_noop)
 
     def submit(self, fn, *args):
         return self._ex.submit(fn, *args)
 
-    def close(self):
+    def close(self, abort: bool = False):
+        """Wait for the workers to end; with `abort` (an error or Ctrl-C/SIGTERM), kill them first
+        rather than wait for the tasks they are running."""
+        if abort:
+            for proc in list((getattr(self._ex, "_processes", None) or {}).values()):
+                proc.kill()
         self._ex.shutdown(wait=True, cancel_futures=True)
 
 
@@ -210,7 +257,7 @@ class _DaskPool:
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
 
-    def close(self):
+    def close(self, abort: bool = False):
         if self._own:
             self.client.close()
 
@@ -278,12 +325,14 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
             fresh = [_serial(s, documents_fn, mentions_fn) for s in todo_sources]
         else:
             pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers, documents_fn, mentions_fn)
+            done = False
             try:
                 fresh = _run(pool, todo_sources, documents_fn, mentions_fn)
+                done = True
             except BrokenProcessPool as err:
                 raise ParallelError(f"a worker process died (out of memory?) while building {len(todo)} source(s): {err}") from err
             finally:
-                pool.close()
+                pool.close(abort=not done)
         for i, r in zip(todo, fresh):
             results[i] = r
             if cache is not None:

@@ -224,6 +224,8 @@ def put_graph(url: str, body: bytes, opener=None, timeout: float = TIMEOUT, dead
     try:
         with opener.open(req, timeout=timeout) as resp:
             resp.read()
+            if deadline is not None and deadline.expired:  # an answer cut short by the timer is no answer
+                raise TimeoutError("deadline")
             return resp.status
     except urllib.error.HTTPError as err:
         detail = _error_body(err)

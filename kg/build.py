@@ -23,10 +23,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -375,24 +373,6 @@ def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path
     return [out_dir / n for n in names]
 
 
-@contextmanager
-def sigterm_as_interrupt():
-    """SIGTERM (kill, a service manager, a CI timeout) stops the command as Ctrl-C does, so the
-    same clean-up runs: workers killed, temp files removed. Only in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in file names: a newline would split a one-line report
 
 
@@ -401,6 +381,8 @@ def _one_line(text: str) -> str:
 
 
 def build_command(args) -> int:
+    from .parallel import sigterm_as_interrupt
+
     with sigterm_as_interrupt():
         try:
             return _build_command(args)

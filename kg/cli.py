@@ -135,6 +135,9 @@ def _add_serve(sub):
                    help="query engine (auto: Oxigraph above ~10k triples)")
     p.add_argument("--store", default=None, metavar="DIR",
                    help="persistent Oxigraph store folder (loaded once, reopened fast)")
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages of ORIGIN (e.g. https://example.org; repeatable; * = any) read the answers; "
+                        "default: none")
     p.set_defaults(func=cmd_serve)
 
 

@@ -20,11 +20,13 @@ import multiprocessing
 import os
 import pickle
 import select
+import signal
 import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
 from .errors import KGError
 from .model import Document, Mention, Source
@@ -123,6 +125,24 @@ def exit_with(pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=wait, daemon=True, name="kg-exit-with-parent").start()
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM (kill, a service manager, a CI timeout) stops the command as Ctrl-C does, so the
+    same clean-up runs: workers killed, temp files removed. Only in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _alive(pid: int) -> bool:

@@ -290,3 +290,50 @@ def test_fault_injection_damaged_cache_entries_are_rebuilt(tmp_path, built):
         p.write_bytes(data[: len(data) // 2] if i % 2 == 0 else b"\x80\x04garbage")
     assert main(["build", *map(str, inputs), "--out", str(out), "--formats", "ttl,nt"]) == 0
     assert (out / "graph.nt").read_bytes() == expected
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?x ?y ?z }"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_fault_injection_stopped_server_leaves_no_worker(sig):
+    """`kg serve` stopped while a worker runs a long query: that worker ends with it."""
+    import re
+    import urllib.parse
+    import urllib.request
+
+    mini = Path(__file__).parent / "fixtures" / "mini.ttl"
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--graph", str(mini), "--port", "0",
+                             "--engine", "oxigraph", "--timeout", "120"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    family = []
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+/sparql", proc.stdout.readline())[0]
+        family = _descendants(proc.pid)
+        assert len(family) == 3  # the query workers
+        query = url + "?" + urllib.parse.urlencode({"query": RUNAWAY})
+        def ask():
+            try:
+                urllib.request.urlopen(query, timeout=150).read()
+            except OSError:
+                pass  # the server is gone: expected
+
+        def cpu(pid):
+            return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[11])  # utime
+
+        threading.Thread(target=ask, daemon=True).start()
+        time.sleep(1)
+        before = {pid: cpu(pid) for pid in family}
+        time.sleep(1)
+        assert any(cpu(pid) - before[pid] > 30 for pid in family), "no worker is running the query"
+        os.kill(proc.pid, sig)
+        proc.wait(30)
+        left = _wait_gone(family, 10)
+        assert left == [], f"workers still running after the server stopped: {left}"
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 0 and "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in _running(family):
+            os.kill(pid, signal.SIGKILL)

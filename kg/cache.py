@@ -41,6 +41,8 @@ _SKIP_SUFFIXES = (".pyc", ".pyo", ".tmp", ".swp")
 FORMAT = "kg-cache/2"  # JSON records; entries of format 1 were pickles and are never read
 # The only classes an entry may rebuild (by keyword arguments, after checking the field names).
 RECORDS = {cls.__name__: cls for cls in (Document, Block, Section, Mention)}
+FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in RECORDS.items()}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def pipeline_version(package_dir: str | Path = PACKAGE_DIR) -> str:
@@ -91,17 +93,17 @@ def encode(obj, source: Source):
     if isinstance(obj, dict) and all(isinstance(k, str) for k in obj):
         return {"$": "dict", "v": {k: encode(v, source) for k, v in obj.items()}}
     name = type(obj).__name__
-    if RECORDS.get(name) is type(obj):
-        return {"$": name, "v": {f.name: encode(getattr(obj, f.name), source) for f in dataclasses.fields(obj)}}
+    if RECORDS.get(name) is type(obj):  # positional, in FIELDS order (the entry records FIELDS)
+        return {"$": name, "v": [encode(getattr(obj, f), source) for f in FIELDS[name]]}
     raise TypeError(f"cannot cache a {type(obj).__name__}")
 
 
 def decode(data, source: Source):
     """Inverse of encode; raises CacheFormatError on anything encode does not write."""
-    if data is None or isinstance(data, (str, bool, int, float)):
+    if type(data) in _SCALARS:
         return data
     if isinstance(data, list):
-        return [decode(x, source) for x in data]
+        return [x if type(x) in _SCALARS else decode(x, source) for x in data]
     if not isinstance(data, dict) or not isinstance(data.get("$"), str):
         raise CacheFormatError("untagged object")
     tag, value = data["$"], data.get("v")
@@ -117,10 +119,8 @@ def decode(data, source: Source):
     if tag == "dict" and isinstance(value, dict):
         return {k: decode(v, source) for k, v in value.items()}
     cls = RECORDS.get(tag)
-    if cls is not None and isinstance(value, dict):
-        if not set(value) <= {f.name for f in dataclasses.fields(cls)}:
-            raise CacheFormatError(f"{tag} with unknown fields")
-        return cls(**{k: decode(v, source) for k, v in value.items()})
+    if cls is not None and isinstance(value, list) and len(value) == len(FIELDS[tag]):
+        return cls(*[x if type(x) in _SCALARS else decode(x, source) for x in value])
     raise CacheFormatError(f"unknown tag {tag!r}")
 
 
@@ -156,7 +156,8 @@ class Cache:
         try:
             entry = json.loads(data)
             if (not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("version") != self.version
-                    or entry.get("sha256") != source.sha256 or entry.get("path") != source.path):
+                    or entry.get("sha256") != source.sha256 or entry.get("path") != source.path
+                    or entry.get("fields") != {k: list(v) for k, v in FIELDS.items()}):
                 raise CacheFormatError("entry of another format, version or content")
             documents, mentions = decode(entry["documents"], source), decode(entry["mentions"], source)
             if not (isinstance(documents, list) and all(type(d) is Document for d in documents)
@@ -179,7 +180,7 @@ class Cache:
         p = self.path(source)
         try:
             entry = {"format": FORMAT, "version": self.version, "sha256": source.sha256, "path": source.path,
-                     "documents": encode(documents, source), "mentions": encode(mentions, source)}
+                     "fields": FIELDS, "documents": encode(documents, source), "mentions": encode(mentions, source)}
         except TypeError:  # a record type this cache does not know: build it again next time
             return
         data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

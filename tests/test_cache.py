@@ -206,7 +206,7 @@ def test_cache_planted_entry_is_a_miss_and_runs_nothing(tmp_path, sources, plant
         elif planted == "foreign-class":
             doc["$"] = "Source"
         elif planted == "extra-field":
-            doc["v"]["__class__"] = "x"
+            doc["v"].append("one field too many")
         else:
             good["path"] = "elsewhere.txt"
         entry.write_text(json.dumps(good), encoding="utf-8")

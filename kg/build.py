@@ -18,7 +18,6 @@ Ctrl-C does: worker processes are killed and temp files removed.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -39,7 +38,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # a text withou
 # The shortest real document in ../shared/corpus has 154 Han characters; a title and one
 # sentence have about 20. Fewer is a fragment, not a document.
 MIN_HAN_CHARS = 20
-MANIFEST = ".kg-build.json"  # the published set: file names and sha256; "staging" while renaming
+MANIFEST = ".kg-build.json"  # the published set: its file names, and "staging" while they are renamed
 _STAGING_PREFIX = ".kg-new."
 
 
@@ -114,8 +113,8 @@ def build_corpus(paths=None, *, workers: int = 1, scheduler: str | None = None, 
         _corpus_stages(corpus)
     except KGError:
         raise
-    except Exception:  # noqa: BLE001 — find the documents that trip it, report them, relate the rest
-        _drop_failing_documents(corpus, strict=strict)
+    except Exception as err:  # noqa: BLE001 — find the documents that trip it, report them, relate the rest
+        _drop_failing_documents(corpus, err, strict=strict)
         _corpus_stages(corpus)
     corpus.errors.sort(key=lambda e: e.path)
     return corpus
@@ -133,7 +132,7 @@ def _corpus_stages(corpus: Corpus) -> None:
         corpus.measures, corpus.relations = relate(corpus.documents, corpus.mentions, corpus.entities, linker)
 
 
-def _drop_failing_documents(corpus: Corpus, *, rdf_options=None, strict: bool = False) -> None:
+def _drop_failing_documents(corpus: Corpus, error: Exception, *, rdf_options=None, strict: bool = False) -> None:
     """Run link → relate (→ rdf when `rdf_options` is given) on each document alone; drop the
     documents that fail, each reported as `file:line` with the exception. If none fails alone
     (a defect only the combination trips), re-raise the corpus-level error."""
@@ -157,11 +156,9 @@ def _drop_failing_documents(corpus: Corpus, *, rdf_options=None, strict: bool = 
         except Exception as err:  # noqa: BLE001 — reported per document, like an unreadable file
             failed.append((doc, err))
     if not failed:
-        raise
+        raise error
     for doc, err in failed:
-        title = f" «{doc.title[:40]}»" if doc.title else ""
-        bad = InputError(f"{doc.source.path}:{doc.start_line}",
-                         f"document{title} could not be processed ({_describe(err)}); skipped — please report this file")
+        bad = _document_error(doc, err)
         if strict:
             raise bad from None
         corpus.errors.append(bad)
@@ -176,6 +173,13 @@ def _drop_failing_documents(corpus: Corpus, *, rdf_options=None, strict: bool = 
 def _describe(err: BaseException) -> str:
     first = str(err).splitlines()[0][:200] if str(err) else ""
     return f"{type(err).__name__}: {first}" if first else type(err).__name__
+
+
+def _document_error(doc, err: BaseException) -> InputError:
+    """A document skipped for a defect, named by file and first line (and title)."""
+    title = f" «{doc.title[:40]}»" if doc.title else ""
+    return InputError(f"{doc.source.path}:{doc.start_line}",
+                      f"document{title} could not be processed ({_describe(err)}); skipped — please report this file")
 
 
 def _map(sources, corpus: Corpus, workers, scheduler, cache):
@@ -224,9 +228,7 @@ def _isolate_documents(src, err):
         except KGError:
             raise
         except Exception as doc_err:  # noqa: BLE001
-            title = f" «{doc.title[:40]}»" if doc.title else ""
-            bad.append(InputError(f"{src.path}:{doc.start_line}", f"document{title} could not be processed "
-                                  f"({_describe(doc_err)}); skipped — please report this file"))
+            bad.append(_document_error(doc, doc_err))
             continue
         kept.append(doc)
         mentions.extend(found)
@@ -280,7 +282,7 @@ def _read_manifest(out_dir: Path) -> dict:
         data = json.loads((Path(out_dir) / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else {}
+    return data if isinstance(data, dict) and isinstance(data.get("files"), list) else {}
 
 
 def _recover(out_dir: Path) -> None:
@@ -314,14 +316,6 @@ def _publish(out_dir: Path, manifest: dict) -> None:
     atomic_write(out_dir / MANIFEST, json.dumps(done, indent=1, sort_keys=True).encode("utf-8"))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def check_published(path) -> None:
     """Raise InputError when `path` sits in an output folder whose last build was killed while
     publishing its files (some renamed, some not): its files then mix two builds."""
@@ -343,8 +337,8 @@ def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path
             quads = QuadBlob(corpus_quads(corpus, options))
         except KGError:
             raise
-        except Exception:  # noqa: BLE001 — drop the documents that cannot be written, write the rest
-            _drop_failing_documents(corpus, rdf_options=options or {}, strict=bool((options or {}).get("strict")))
+        except Exception as err:  # noqa: BLE001 — drop the documents that cannot be written, write the rest
+            _drop_failing_documents(corpus, err, rdf_options=options or {}, strict=bool((options or {}).get("strict")))
             _corpus_stages(corpus)
             quads = QuadBlob(corpus_quads(corpus, options))
     stage = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
@@ -355,9 +349,7 @@ def _write_outputs(corpus: Corpus, out_dir: Path, formats, options) -> list[Path
                 export(quads, fmt, stage)
         names = sorted((p.name for p in stage.iterdir() if not p.name.startswith(".")),
                        key=lambda n: (n != "graph.ttl", n))  # graph.ttl first, as it was before
-        files = {n: _sha256(stage / n) for n in names}
-        build = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
-        manifest = {"build": build, "files": files, "staging": stage.name}
+        manifest = {"files": names, "staging": stage.name}
         atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
         committed = True  # from here on, the set is published even if we are stopped
         _publish(out_dir, manifest)

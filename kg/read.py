@@ -203,7 +203,7 @@ def read_bytes(path: str | Path, raw: bytes) -> Source:
     if not text.strip():
         raise InputError(path, "empty file (only whitespace)")
     return Source(path=str(path), text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest(),
-                  warnings=tuple(warnings))
+                  warnings=tuple(warnings), bom=int(raw.startswith(codecs.BOM_UTF8)))
 
 
 def _too_large(size: int) -> str:

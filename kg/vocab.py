@@ -38,7 +38,7 @@ class KG(DefinedNamespace):
     # measures and responsibility
     responsibleUnit: URIRef
     ledBy: URIRef
-    leadBasis: URIRef  # "explicit" | "first-listed"
+    leadBasis: URIRef  # "explicit" | "stated-convention" | "table-column" | "prose" | "first-listed"
     unitOrder: URIRef  # 1-based position of a unit in its clause (on a prov:Association)
     startLine: URIRef
     endLine: URIRef
@@ -47,10 +47,12 @@ class KG(DefinedNamespace):
     inDocument: URIRef
     inSection: URIRef
     clauseText: URIRef
+    clause: URIRef  # measure → its clause (a nif:Phrase with source offsets)
 
     # entity attributes
     adminCode: URIRef
     adminLevel: URIRef
+    basis: URIRef  # why an entity is taken for a name (suffix, list-context, …)
     documentNumber: URIRef  # 文号
 
     # relations between entities

@@ -107,7 +107,8 @@ def _fake_package(root: Path) -> Path:
     (root / "clean" / "rules.py").write_text("X = 1\n", encoding="utf-8")
     (root / "nlp" / "patterns").mkdir(parents=True)
     (root / "nlp" / "patterns" / "units.jsonl").write_text('{"label": "Department", "pattern": "局"}\n', encoding="utf-8")
-    (root / "segment.py").write_text("", encoding="utf-8")
+    (root / "segment").mkdir()
+    (root / "segment" / "blocks.py").write_text("", encoding="utf-8")
     (root / "viz.py").write_text("", encoding="utf-8")  # not part of the per-source stages
     return root
 
@@ -116,7 +117,7 @@ def _fake_package(root: Path) -> Path:
     (lambda p: (p / "nlp" / "patterns" / "units.jsonl").write_text('{"label": "Department", "pattern": "委员会"}\n', encoding="utf-8"), True),
     (lambda p: (p / "nlp" / "patterns" / "new.tsv").write_text("a\tb\n", encoding="utf-8"), True),
     (lambda p: (p / "clean" / "rules.py").write_text("X = 2\n", encoding="utf-8"), True),
-    (lambda p: (p / "segment.py").write_text("# changed\n", encoding="utf-8"), True),
+    (lambda p: (p / "segment" / "blocks.py").write_text("# changed\n", encoding="utf-8"), True),
     (lambda p: (p / "nlp" / "patterns" / "units.jsonl").rename(p / "nlp" / "patterns" / "renamed.jsonl"), True),
     (lambda p: (p / "viz.py").write_text("# changed\n", encoding="utf-8"), False),
     (lambda p: shutil.rmtree(p / "clean" / "__pycache__", ignore_errors=True) or (p / "clean" / "__pycache__").mkdir() or (p / "clean" / "__pycache__" / "rules.cpython-311.pyc").write_bytes(b"x"), False),

@@ -152,6 +152,9 @@ def _add_serve(sub):
                    help="rows (or triples) returned at most per query (default: %(default)s)")
     p.add_argument("--engine", default="auto", choices=["auto", "rdflib", "oxigraph"], help=ENGINE_HELP)
     p.add_argument("--store", default=None, metavar="DIR", help=STORE_HELP)
+    p.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                   help="let web pages of ORIGIN (e.g. https://example.org; repeatable; * = any) read the answers "
+                        "(default: none)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -202,6 +205,8 @@ def _add_push(sub):
                    help="graph to send, one named graph per document (default: %(default)s)")
     p.add_argument("--user", default=None, help="user name for HTTP Basic or Digest authentication (default: none)")
     p.add_argument("--password", default=None, help="password for --user (default: none)")
+    p.add_argument("--deadline", type=float, default=900.0, metavar="SECONDS",
+                   help="give up the whole push after this long; 0 = no limit (default: %(default)g)")
     p.set_defaults(func=cmd_push)
 
 

@@ -15,12 +15,19 @@ so `doc.source is source` holds in the result as in a serial run.
 """
 from __future__ import annotations
 
+import io
 import multiprocessing
+import os
+import pickle
+import select
+import signal
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
-from .cache import dumps_detached, loads_attached
 from .errors import KGError
 from .model import Document, Mention, Source
 
@@ -34,6 +41,43 @@ MIN_CHARS_PER_WORKER = 400_000
 
 class ParallelError(KGError):
     """A worker process died, or the Dask scheduler could not be reached."""
+
+
+# --- records between processes (pickles: only between this build's own processes, never from disk)
+
+_SOURCE_ID = "kg-source"  # persistent id standing for the Source in a pickle
+
+
+class _DetachingPickler(pickle.Pickler):
+    def __init__(self, file, source: Source):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._source = source
+
+    def persistent_id(self, obj):
+        return _SOURCE_ID if obj is self._source else None
+
+
+class _AttachingUnpickler(pickle.Unpickler):
+    def __init__(self, file, source: Source):
+        super().__init__(file)
+        self._source = source
+
+    def persistent_load(self, pid):
+        if pid != _SOURCE_ID:
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        return self._source
+
+
+def dumps_detached(obj, source: Source) -> bytes:
+    """Pickle `obj` with every reference to `source` left out (its text is not copied)."""
+    buf = io.BytesIO()
+    _DetachingPickler(buf, source).dump(obj)
+    return buf.getvalue()
+
+
+def loads_attached(data: bytes, source: Source):
+    """Inverse of dumps_detached: references come back as `source` itself."""
+    return _AttachingUnpickler(io.BytesIO(data), source).load()
 
 
 # --- what runs in a worker -------------------------------------------------------------------
@@ -58,8 +102,64 @@ _WARM_TEXT = """某市人民政府
 """
 
 
-def _warm_worker(documents_fn=None, mentions_fn=None):
-    """Build the spaCy pipeline and the recognisers' lazy tables once per worker, before real work."""
+def exit_with(pid: int) -> None:
+    """End this process as soon as process `pid` ends, however it ends (SIGKILL included).
+
+    A worker's parent is not always the process that started the work (a forkserver worker's
+    parent is the forkserver, which itself lives on while workers hold its pipe), and
+    PR_SET_PDEATHSIG fires on the death of the forking *thread*; so a daemon thread waits for
+    the process by pid instead: on a pidfd (Linux), else by polling twice a second.
+    """
+    def wait():
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _alive(pid):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=wait, daemon=True, name="kg-exit-with-parent").start()
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM (kill, a service manager, a CI timeout) stops the command as Ctrl-C does, so the
+    same clean-up runs: workers killed, temp files removed. Only in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _warm_worker(documents_fn=None, mentions_fn=None, parent_pid=None):
+    """Die with the build; build the spaCy pipeline and the recognisers' lazy tables once per
+    worker, before real work."""
+    if parent_pid is not None:
+        exit_with(parent_pid)
     try:
         from .nlp import make_nlp
 
@@ -140,14 +240,24 @@ class _LocalPool:
             ctx.set_forkserver_preload(["kg.pipeline", "kg.nlp", "spacy"])  # imported once, inherited by each worker
         self.n = workers
         self._ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker,
-                                       initargs=(documents_fn, mentions_fn))
+                                       initargs=(documents_fn, mentions_fn, os.getpid()))
         for _ in range(workers):  # start every worker now so they warm up while the caller segments
             self._ex.submit(_noop)
 
     def submit(self, fn, *args):
         return self._ex.submit(fn, *args)
 
-    def close(self):
+    def close(self, abort: bool = False):
+        """Wait for the workers to end; with `abort` (an error or Ctrl-C/SIGTERM), kill them first
+        rather than wait for the tasks they are running."""
+        if abort:
+            # a task still waiting in the pipe to the workers would block the executor's join
+            # for ever once they are gone (Python 3.11.2 hangs there): drop it instead
+            call_queue = getattr(self._ex, "_call_queue", None)
+            if call_queue is not None:
+                call_queue.cancel_join_thread()
+            for proc in list((getattr(self._ex, "_processes", None) or {}).values()):
+                proc.kill()
         self._ex.shutdown(wait=True, cancel_futures=True)
 
 
@@ -172,7 +282,7 @@ class _DaskPool:
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
 
-    def close(self):
+    def close(self, abort: bool = False):
         if self._own:
             self.client.close()
 
@@ -257,12 +367,14 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
             fresh = [_done(progress, s, _serial(s, documents_fn, mentions_fn)) for s in todo_sources]
         else:
             pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers, documents_fn, mentions_fn)
+            done = False
             try:
                 fresh = _run(pool, todo_sources, documents_fn, mentions_fn, progress)
+                done = True
             except BrokenProcessPool as err:
                 raise ParallelError(f"a worker process died (out of memory?) while building {len(todo)} source(s): {err}") from err
             finally:
-                pool.close()
+                pool.close(abort=not done)
         for i, r in zip(todo, fresh):
             results[i] = r
             if cache is not None:

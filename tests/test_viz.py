@@ -500,6 +500,18 @@ def test_viz_command_source_options(tmp_path, capsys, args, code, says):
     assert (tmp_path / "out" / viz.page_name(ID + "doc/d1", "source")).is_file() == ("--source" in args and code == 0)
 
 
+def test_viz_command_graph_recording_no_inputs_writes_pages_unlinked(tmp_path, capsys):
+    from kg.cli import main
+
+    text = FIXTURE.read_text(encoding="utf-8")
+    graph = tmp_path / "graph.ttl"
+    graph.write_text(re.sub(r"<build>.*?\n<source/[^\n]*\n[^\n]*\n", "", text, flags=re.S), encoding="utf-8")
+    assert "prov:used" not in graph.read_text(encoding="utf-8")
+    assert main(["viz", "--graph", str(graph), "--out", str(tmp_path / "out"), "--top", "0"]) == 0
+    assert "records no input files" in capsys.readouterr().err
+    assert not list((tmp_path / "out").glob("source-*.html")) and (tmp_path / "out" / "overview.html").is_file()
+
+
 # --- in headless Chromium --------------------------------------------------------------------------
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver")
@@ -947,8 +959,11 @@ def test_viz_gazette_every_quote_is_found_in_the_source(gazette_G, gazette_graph
         (a, ca), (b, cb) = [map(int, x[1:].split(".")) for x in links.fragment(ev).split("-")]
         shown = "".join(text.text[text.line_starts[a - 1] + ca: text.line_starts[b - 1] + cb].split())
         quote = "".join(ev["quote"].split())
-        assert len(shown) == len(quote), (shown, quote)
-        same += shown == quote  # else a glyph repaired in the quote (1VD printed, IVD quoted)
+        rest = iter(shown)
+        # else a glyph repaired in the quote (1VD printed, IVD quoted), or a heading printed twice
+        # over itself (实施AA级景区倍增计划级景区…) that cleaning undid
+        assert len(shown) == len(quote) or all(ch in rest for ch in quote), (shown, quote)
+        same += shown == quote
     assert same >= 0.95 * len(spans)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -206,13 +207,15 @@ def source_pages(G: nx.Graph, sources: dict) -> dict:
 
 
 def write_pages(g, out="viz", focus: list[str] = (), depth: int = 1, top: int = 30, sources: dict | None = None,
-                built: str | None = None, G: nx.Graph | None = None) -> list[Path]:
+                built: str | None = None, G: nx.Graph | None = None, focus_pages: dict | None = None) -> list[Path]:
     """Write every page (see the package docstring) and return their paths, index first.
 
     Focus pages: every department or collective that is responsible for something, the `top`
     other entities with most links, and the best match of each `focus` name (at `depth`; the
     others at depth 1). `sources`: {file name: Source} of the graph's inputs, for the source
-    pages (none without). Unknown focus names raise EntityNotFoundError before anything is written.
+    pages (none without); `built`, when the graph was made, for the index. `focus_pages`, when
+    given, receives each focus name's page path. Unknown focus names raise EntityNotFoundError
+    before anything is written.
     """
     out = Path(out)
     G = graph_to_networkx(g) if G is None else G
@@ -270,6 +273,8 @@ def write_pages(g, out="viz", focus: list[str] = (), depth: int = 1, top: int = 
                                   [*NAV, (search_link(data["label"]), "在全图中")], [x for x in aside if x[1]])
         (out / name).write_text(page, encoding="utf-8")
         written.append(out / name)
+    if focus_pages is not None:
+        focus_pages.update({name: out / page_name(n) for n, name in asked.items()})
     index = out / "index.html"
     index.write_text(index_page(G, links, [name for name, _ in G.graph.get("inputs", [])] or sorted(sources or {}),
                                 built, entries), encoding="utf-8")
@@ -277,19 +282,22 @@ def write_pages(g, out="viz", focus: list[str] = (), depth: int = 1, top: int = 
 
 
 def viz_command(args) -> int:
-    from .source import SourceNotFoundError
-
     g = load_graph(args.graph)
     sources = None
     if not getattr(args, "no_source", False):  # found (or not) before the long part
         given = getattr(args, "source", None) or []
-        sources = find_sources(recorded_inputs(g), given, [] if given else default_places(args.graph))
-        if not sources:
-            raise SourceNotFoundError("the graph records no input files; give them with --source PATH "
-                                      "(or --no-source to write pages without the text)")
+        inputs = recorded_inputs(g)
+        sources = find_sources(inputs, given, [] if given else default_places(args.graph))
+        if not inputs and not given:
+            print("kg viz: the graph records no input files, so quotes are not linked to the text "
+                  "(give the files with --source PATH)", file=sys.stderr)
     G = graph_to_networkx(g)
     built = datetime.fromtimestamp(Path(args.graph).stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-    paths = write_pages(g, args.out, args.focus or [], args.depth, getattr(args, "top", 30), sources=sources,
-                        built=built, G=G)
+    focus = args.focus if isinstance(args.focus, list) else [args.focus] if args.focus else []
+    focus_pages: dict = {}
+    paths = write_pages(g, args.out, focus, args.depth, getattr(args, "top", 30), sources=sources,
+                        built=built, G=G, focus_pages=focus_pages)
     print(f"wrote {len(paths)} files to {args.out}/ (open {paths[0]})")
+    for name, page in focus_pages.items():
+        print(f"focus page for {name}: {page}")
     return 0

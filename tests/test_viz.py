@@ -234,6 +234,14 @@ def test_viz_sources_found_by_name_and_checksum_beside_the_graph(G):
     assert list(found) == ["viz_mini_source.txt"] and found["viz_mini_source.txt"].path.endswith("viz_mini_source.txt")
 
 
+def test_viz_sources_found_a_few_folders_below_the_graphs_parent(G, tmp_path):
+    (tmp_path / "texts" / "2022").mkdir(parents=True)
+    shutil.copy(SOURCE, tmp_path / "texts" / "2022" / SOURCE.name)
+    graph = tmp_path / "out" / "graph.ttl"  # kg build texts/ --out out
+    found = viz.find_sources(G.graph["inputs"], [], viz.default_places(graph))
+    assert Path(found[SOURCE.name].path) == tmp_path / "texts" / "2022" / SOURCE.name
+
+
 @pytest.mark.parametrize("setup, message", [
     ("missing", "cannot find.*viz_mini_source.txt.*--source"),
     ("changed", "content changed since the build"),

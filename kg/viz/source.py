@@ -1,9 +1,10 @@
 """The input texts behind the graph: finding them, placing quotes in them, and one page per document.
 
 The graph records its input files by name and sha256 (`id:graph/build`), not by path, so the
-files are looked for where a user keeps them: the paths given (`kg viz --source`), the graph's
-folder, the working folder and the bundled data; a file is taken only when its bytes still hash
-to the recorded sha256, so a highlighted span is never drawn on a text that changed.
+files are looked for where a user keeps them: the paths given (`kg viz --source`), else the
+graph's folder and the one above, the working folder and the bundled data (a few levels down);
+a file is taken only when its bytes still hash to the recorded sha256, so a highlighted span is
+never drawn on a text that changed.
 
 Mentions carry exact source offsets (`nif:beginIndex`/`endIndex`). Relation quotes and
 responsibility clauses are cleaned text (Simplified, lines joined, glyphs repaired), so they are
@@ -44,6 +45,31 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+SEARCH_DEPTH, SEARCH_FOLDERS = 3, 2000  # how far below a default place a file is looked for
+SKIP = {"node_modules", "__pycache__", "venv", "site-packages"}
+
+
+def _below(folder: Path, name: str, depth: int) -> list[Path]:
+    """Files called `name` in `folder` and up to `depth` levels below it (hidden and tool folders
+    skipped, at most SEARCH_FOLDERS folders visited), nearest first."""
+    found, level, seen = [], [folder], 0
+    for _ in range(depth + 1):
+        below = []
+        for d in level:
+            seen += 1
+            if seen > SEARCH_FOLDERS:
+                return found
+            if (d / name).is_file():
+                found.append(d / name)
+            try:
+                below.extend(sorted(c for c in d.iterdir()
+                                    if c.is_dir() and not c.name.startswith(".") and c.name not in SKIP))
+            except OSError:
+                continue
+        level = below
+    return found
+
+
 def _candidates(name: str, given, near) -> list[Path]:
     out = []
     for p in map(Path, given):
@@ -51,7 +77,8 @@ def _candidates(name: str, given, near) -> list[Path]:
             out.append(p)
         elif p.is_dir():
             out.extend(sorted(q for q in p.rglob(name) if q.is_file()))
-    out.extend(q for q in (Path(d) / name for d in near) if q.is_file())
+    for d in map(Path, near):
+        out.extend(_below(d, name, SEARCH_DEPTH))
     return list(dict.fromkeys(out))
 
 
@@ -90,9 +117,11 @@ def find_sources(inputs, given=(), near=()) -> dict[str, Source]:
 
 
 def default_places(graph_path) -> list[Path]:
-    """Folders searched for input files when no --source is given."""
-    places = [Path(graph_path).resolve().parent, Path.cwd(), bundled_gazette().parent]
-    return list(dict.fromkeys(places))
+    """Folders searched (SEARCH_DEPTH deep) for input files when no --source is given: the
+    graph's folder and the one above it (`kg build texts/ --out texts/out`), the working folder
+    (`kg build data/ --out out`), and kg's bundled data."""
+    folder = Path(graph_path).resolve().parent
+    return list(dict.fromkeys([folder, folder.parent, Path.cwd(), bundled_gazette().parent]))
 
 
 class SourceText:

@@ -405,3 +405,11 @@ def test_nlp_orgs_places_listed_before_a_facility_each_have_one(text, expected):
 ])
 def test_nlp_places_provincial_documents_name_their_counties_inside_names(text, province, expected):
     assert [text[h.start:h.end] for h in find_places(text, "4301", province) if h.label == "County"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("对新认定的国家地方联合工程研究中心给予奖励", []),  # levels only: a kind of centre
+    ("组建省部共建湘江矿冶清洁利用国家重点实验室", ["湘江矿冶清洁利用国家重点实验室"]),
+])
+def test_nlp_orgs_level_only_bodies_are_kinds(text, expected):
+    assert labelled(text, "Institution") == expected

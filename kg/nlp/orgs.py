@@ -151,7 +151,7 @@ def _standalone() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _generic_regex() -> re.Pattern:
     """A body made only of generic words, level words and place names (综合, 市级传染病 is not)."""
-    return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家"}) + ")*")
+    return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家", "地方", "联合", "共建", "省部"}) + ")*")
 
 
 _boundary_ends_at = lexicon.boundary_ends_at

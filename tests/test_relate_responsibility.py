@@ -359,21 +359,12 @@ DUTIES = """某某市河湖管理部门职责分工
 
 
 def test_responsibility_duty_paragraph_of_a_collective(tmp_path):
-    """A duty paragraph for every county (各县（市）区人民政府：负责…) assigns its item to the collective,
-    which is no lead; 其他部门：… names no one."""
+    """A duty paragraph for every county (各县（市）区人民政府：负责…) assigns its item to the collective
+    (led by it only as the first listed); 其他部门：… names no one."""
     _, got = _measures(tmp_path, "duties.txt", DUTIES)
     assert [(u, lead) for _, _, u, lead, _ in got] == [
         (["市水务局"], ["市水务局"]),
         (["市湖区治理中心"], ["市湖区治理中心"]),
-        (["各县（市）区人民政府"], []),
+        (["各县（市）区人民政府"], ["各县（市）区人民政府"]),
     ]
 
-
-def test_responsibility_assumed_lead_is_never_a_collective(tmp_path):
-    """With no 牵头 and no stated convention, a clause listing a collective first has no lead."""
-    text = "一、任务\n（一）甲项工作。推进甲。（省直有关部门按职责分工负责）\n（二）乙项工作。推进乙。（各市政府、省林业局负责）\n"
-    _, got = _measures(tmp_path, "coll.txt", text)
-    assert [(u, lead, b) for _, _, u, lead, b in got] == [
-        (["省直有关部门"], [], ""),
-        (["各市政府", "省林业局"], [], ""),
-    ]

@@ -88,12 +88,9 @@ def measures_of(doc: Document, resolve: UnitResolver, mentions: list[Mention] = 
         units = _keys(resolve, clause.units)
         leads = _keys(resolve, clause.leads)
         basis = clause.basis
-        if not leads:  # the first unit listed; assumed only where it is one body, not a collective
+        if not leads:
             stated = clause.convention or any(c <= (clause.block, clause.start) for c in conventions)
-            if stated:
-                leads, basis = units[:1], "stated-convention"
-            elif units and resolve.entities[units[0]].type != "Collective":
-                leads, basis = units[:1], "first-listed"
+            leads, basis = units[:1], "stated-convention" if stated else "first-listed"
         ev = evidence_of(doc, block, clause.start, clause.end)
         end_line = doc.source.line_of(block.source_span(clause.start, clause.end)[1] - 1)
         start = first.origin[min(span.start, len(first.origin) - 1)] if len(first.origin) else ev.start

@@ -117,6 +117,8 @@ def entity_quads(e: Entity) -> Iterator[tuple]:
         yield ox.Quad(s, KG.adminCode, _str(e.code), g)
     if e.level:
         yield ox.Quad(s, KG.adminLevel, _str(e.level), g)
+    if e.basis:
+        yield ox.Quad(s, KG.typeBasis, _str(e.basis), g)
 
 
 def document_quads(doc) -> Iterator[tuple]:

@@ -368,3 +368,21 @@ def test_responsibility_duty_paragraph_of_a_collective(tmp_path):
         (["各县（市）区人民政府"], ["各县（市）区人民政府"]),
     ]
 
+
+
+def test_responsibility_unknown_unit_type_assumed_and_reported(tmp_path, capsys):
+    """A clause unit nothing types (an unknown 中心) is kept as a department, flagged kg:typeBasis
+    "assumed" in the graph and reported by kg build; a known head noun (局) is not flagged."""
+    from kg.cli import main
+
+    path = tmp_path / "unknown.txt"
+    path.write_text("重点任务分工表\n序号\n重点任务\n牵头单位\n配合单位\n完成时限\n1\n建设数治平台\n市湖区数治中心\n"
+                    "市林业局\n2025年\n", encoding="utf-8")
+    corpus = build_corpus([path])
+    flagged = {e.label: e.basis for e in corpus.entities.values() if e.type == "Department"}
+    assert flagged.get("市湖区数治中心") == "assumed" and not any(
+        basis for label, basis in flagged.items() if label.endswith("林业局"))
+    g = rdflib.Graph().parse(data=sorted_ntriples(corpus_quads(corpus)), format="nt")
+    assert [str(o) for o in g.objects(None, KG.typeBasis)] == ["assumed"]
+    assert main(["build", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert "clause unit 市湖区数治中心 is unknown" in capsys.readouterr().err

@@ -155,6 +155,7 @@ class Mention:
     source: str = ""  # source path
     canonical_hint: str = ""  # a fuller form implied by the text (e.g. coordination expansion)
     entity: str = ""  # key of the linked entity, set by link
+    basis: str = ""  # why this is a name: suffix | lexicon | list-context | heading | corpus-repeat | …
 
 
 @dataclass

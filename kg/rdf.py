@@ -117,8 +117,16 @@ def entity_quads(e: Entity) -> Iterator[tuple]:
         yield ox.Quad(s, KG.adminCode, _str(e.code), g)
     if e.level:
         yield ox.Quad(s, KG.adminLevel, _str(e.level), g)
+    for basis in entity_bases(e):
+        yield ox.Quad(s, KG.basis, _str(basis), g)
     if e.basis:
         yield ox.Quad(s, KG.typeBasis, _str(e.basis), g)
+
+
+def entity_bases(e: Entity) -> list[str]:
+    """Why kg took the entity for a name, one value per kind of evidence among its mentions;
+    "unit-name" for a unit known only from a responsibility clause or an issuer line."""
+    return sorted({m.basis for m in e.mentions if m.basis}) or ["unit-name"]
 
 
 def document_quads(doc) -> Iterator[tuple]:

@@ -817,8 +817,10 @@ def _index_page(entries: list[tuple[str, str, str]]) -> str:
             f'<body><h1>知识图谱页面</h1><ul>\n{rows}\n</ul></body></html>\n')
 
 
-def write_pages(g: Graph, out="viz", focus: list[str] = (), depth: int = 1, top: int = 30) -> list[Path]:
-    """Write every page (see the module docstring) and return their paths, index first.
+def write_pages(g: Graph, out="viz", focus: list[str] = (), depth: int = 1, top: int = 30,
+                focus_pages: dict | None = None) -> list[Path]:
+    """Write every page (see the module docstring) and return their paths, index first;
+    `focus_pages`, when given, receives each focus name's page path.
 
     Focus pages: the `top` entities with most links, plus the best match of each `focus` name
     (at `depth`; the others at depth 1). Unknown focus names raise EntityNotFoundError before
@@ -851,6 +853,8 @@ def write_pages(g: Graph, out="viz", focus: list[str] = (), depth: int = 1, top:
         net = focus_network(G, n, d, pages)
         written.append(write_page(net, out / pages[n], nav=nav))
         entries.append((pages[n], f"焦点：{G.nodes[n]['label']}", f"{d} 步，{len(net.nodes)} 个节点"))
+    if focus_pages is not None:
+        focus_pages.update({name: out / pages[n] for n, name in asked.items()})
     index = out / "index.html"
     index.write_text(_index_page(entries), encoding="utf-8")
     return [index, *written]
@@ -858,6 +862,10 @@ def write_pages(g: Graph, out="viz", focus: list[str] = (), depth: int = 1, top:
 
 def viz_command(args) -> int:
     g = load_graph(args.graph)
-    paths = write_pages(g, args.out, [args.focus] if args.focus else [], args.depth, getattr(args, "top", 30))
+    focus_pages: dict = {}
+    paths = write_pages(g, args.out, [args.focus] if args.focus else [], args.depth, getattr(args, "top", 30),
+                        focus_pages=focus_pages)
     print(f"wrote {len(paths)} pages to {args.out}/ (open {paths[0]})")
+    for name, page in focus_pages.items():
+        print(f"focus page for {name}: {page}")
     return 0

@@ -53,6 +53,7 @@ class KG(DefinedNamespace):
     # entity attributes
     adminCode: URIRef
     adminLevel: URIRef
+    basis: URIRef  # why an entity is taken for a name (suffix, list-context, …)
     documentNumber: URIRef  # 文号
 
     # relations between entities

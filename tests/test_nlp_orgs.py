@@ -333,3 +333,36 @@ def test_nlp_orgs_industry_words_inside_company_names(text, expected):
 ])
 def test_nlp_places_shared_names_resolve_by_city(text, city, code):
     assert [h.code for h in find_places(text, city or infer_city(text)) if h.label == "County"] == [code]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a parent, a place and a field joined by 与 / 及 / 利用: one name, never its tail alone
+    ("依托湘江大学长沙先进材料与智能装备研究院，重点攻关", ["湘江大学", "湘江大学长沙先进材料与智能装备研究院"]),
+    ("加快湘江大学矿产绿色开采及尾矿综合利用衡阳研究院建设", ["湘江大学", "湘江大学矿产绿色开采及尾矿综合利用衡阳研究院"]),
+    # a lab named by its field, the field a coordination; a branch of a national lab
+    ("建成先进光电器件与系统集成湖南省重点实验室", ["先进光电器件与系统集成湖南省重点实验室"]),
+    ("推进轻质合金铸造技术国家重点实验室湖南实验室建设", ["轻质合金铸造技术国家重点实验室", "轻质合金铸造技术国家重点实验室湖南实验室"]),
+    # a verb inside a name that opens with 中国
+    ("联合中国航空推进技术研究院开展攻关", ["中国航空推进技术研究院"]),
+    # academies' institutes written short, research rooms of other countries' universities
+    ("与清华大学、中科院物理所等科研院所合作", ["清华大学", "中科院", "中科院物理所"]),
+    ("推进京都大学山田研究室长沙纳米研究中心落地", ["京都大学", "京都大学山田研究室", "京都大学山田研究室长沙纳米研究中心"]),
+    # alliances: named ones, not kinds
+    ("牵头成立湘南褐煤清洁化利用联盟、湖南省光伏产业联盟", ["湘南褐煤清洁化利用联盟", "湖南省光伏产业联盟"]),
+    ("加入国家级或省级产业技术创新联盟", []),
+    # two names side by side stay two; a coordination with a named university is no join
+    ("推动星辉科技与北京交通大学合作", ["北京交通大学"]),
+])
+def test_nlp_orgs_institution_names_across_inner_words(text, expected):
+    assert sorted(labelled(text, "Institution")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("鼓励证券公司、期货公司开展结对帮扶", []),
+    ("支持湖南能源集团与县相关上市公司合作", ["湖南能源集团"]),
+    ("印发国网湖南省电力有限公司关于…的通知", ["国网湖南省电力有限公司"]),
+    ("2021年3月区县公司完成验收", []),
+    ("鼓励星辉实业、紫荆铸业扩大产能", ["星辉实业", "紫荆铸业"]),
+])
+def test_nlp_orgs_enterprise_kinds_and_paperwork(text, expected):
+    assert sorted(labelled(text, "Enterprise")) == sorted(expected)

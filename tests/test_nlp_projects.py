@@ -128,3 +128,30 @@ def test_nlp_projects_fast_enough_on_the_gazette():
     rate = len(text) / (time.perf_counter() - t)
     assert len(found) > 150
     assert rate > 500_000, f"{rate:.0f} chars/s"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("（三）特色集群打造工程", ["特色集群打造工程"]),
+    ("第二节 实施A级景区倍增计划", ["A级景区倍增计划"]),
+    ("专栏3“城市合伙人”计划\n授予对本市有突出贡献的人才称号。", ["“城市合伙人”计划"]),
+    ("专栏5：非遗保护传承工程\n加强非遗保护。", ["非遗保护传承工程"]),
+    ("四、重点工程", []),
+    ("专栏1 煤炭产能提升重点项目\n300万吨/年以上重点矿井。", []),
+    ("（二）完善科技项目形成机制", []),
+])
+def test_nlp_projects_headings_name_programmes(text, expected):
+    found = find_projects(text)
+    assert [f.name for f in found] == expected
+    assert all(f.basis == "heading" for f in found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("实施关键核心攻关项目，提升企业竞争力。", []),
+    ("实施一批重点示范项目。", []),
+    ("深入开展基层医疗卫生服务能力提升三年行动，优化服务。", ["基层医疗卫生服务能力提升三年行动"]),
+    ("开展“村村畅”五年提质增效专项行动，适当提高补助。", ["“村村畅”五年提质增效专项行动"]),
+    ("组织民营企业实施“千企帮千村”行动，企业帮扶资金向重点县倾斜。", ["“千企帮千村”行动"]),
+    ("支持湘潭市普惠金融改革试验区建设。", ["湘潭市普惠金融改革试验区"]),
+])
+def test_nlp_projects_campaigns_zones_and_kinds(text, expected):
+    assert names(text) == expected

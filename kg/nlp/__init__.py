@@ -1,6 +1,6 @@
 """The spaCy layer: `spacy.blank("zh")` with character tokens plus kg's registered components.
 
-    kg_places → kg_orgs → kg_policies → kg_projects
+    kg_places → kg_orgs → kg_policies → kg_lists → kg_projects
 
 Each component appends spans to the span group `doc.spans["kg"]` (overlaps allowed: nested names
 are separate entities) labelled Department, County, Enterprise, Institution, Project, Policy,
@@ -35,6 +35,7 @@ COMPONENTS = (
     ("kg_places", None),
     ("kg_orgs", None),
     ("kg_policies", "kg.nlp.policies"),
+    ("kg_lists", "kg.nlp.lists"),
     ("kg_projects", "kg.nlp.projects"),
 )
 
@@ -117,7 +118,7 @@ def extract(doc: Document) -> list[Mention]:
             out.append(Mention(
                 doc_id=doc.id, label=sp.label_, text=block.text[a:b], start=start, end=end,
                 line=src.line_of(start), block=bi, block_start=a, block_end=b,
-                source=src.path, canonical_hint=sp.kb_id_,
+                source=src.path, canonical_hint=sp.kb_id_, basis=sp.id_,
             ))
     uniq = {(m.start, m.end, m.label, m.block_start, m.canonical_hint): m for m in out}
     return sorted(uniq.values(), key=lambda m: (m.start, m.end, m.label, m.canonical_hint))

@@ -130,8 +130,8 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
         gov = text.startswith(ctx["gov"], e)
         if official and not d.generic:
             if len(name) == 2 and not after_parent:
-                if not _opens_here(text, s):
-                    continue  # 范县 in 示范县, 古县 in 千年古县
+                if not _opens_here(text, s) or text.startswith(("级", "域"), e):
+                    continue  # 范县 in 示范县, 古县 in 千年古县, 和县 in 和县级医院
                 if d.city != city and not (gov or _isolated(text, e) and siblings or _run_reaches_head(text, e)):
                     continue  # 古县城: another city's two-character county needs the context bare names need
             if name.endswith("区") and d.city != city and not after_parent:
@@ -218,7 +218,7 @@ class PlaceRecognizer(RuleComponent):
     """spaCy component: County / Place spans (kb_id_ = division code) in doc.spans["kg"]."""
 
     def hits(self, doc: Doc):
-        return ((h.start, h.end, h.label, h.code) for h in find_places(doc_text(doc), doc_city(doc)))
+        return ((h.start, h.end, h.label, h.code, "lexicon") for h in find_places(doc_text(doc), doc_city(doc)))
 
 
 @Language.factory("kg_places", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

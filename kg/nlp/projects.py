@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from .spans import SPAN_KEY, RuleComponent, doc_text
 
 from . import lexicon
+from .lists import is_kind
 
 LABEL = "Project"
 PATTERNS = Path(__file__).parent / "patterns" / "projects.tsv"
@@ -48,6 +49,11 @@ FOLLOW_PUNCT = frozenset("，,。；;：:、！？!?\n（()）”》 ")
 CAPACITY = r"\d+(?:\.\d+)?\s*万?吨\s*/\s*年\s*(?:(?:矿井|煤矿)(?:及其?配套选煤厂|配套选煤厂|建设)?|选煤厂)"
 # Document titles: no project inside 《…“三晋英才”支持计划》.
 BOOK_TITLE = re.compile(r"《[^《》\n]{1,160}》")
+# A heading or box title naming a programme (its first line): the numbering, the name, its head.
+TITLE = re.compile(
+    r"(?:专栏\s*[\d一二三四五六七八九十]+(?:-\d+)?[：:\s]*|第[一二三四五六七八九十]+[章节]\s*"
+    r"|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}、\s*|\d{1,2}[.．、]\s*)"
+    r"(?P<name>[^\n，。；：:、]{2,30}?(?P<head>工程|计划|行动))\s*(?:\n|$)")
 # A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
 BOX_TITLE = re.compile(r"专栏\s*[\d一二三四五六七八九十]+")
 # List numbering or a year at the start of a name: （1）, 2., 三、, 2020省级… (a year is no evidence).
@@ -95,6 +101,7 @@ class Found:
     end: int
     text: str
     name: str  # equals text except for expanded coordinations (沁水蜂蜜 → 沁水蜂蜜现代农业科技产业园)
+    basis: str = "suffix"  # suffix (a head noun) | quoted | coordination | heading
 
 
 @dataclass(frozen=True)
@@ -200,11 +207,32 @@ def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[F
     taken = _Taken()
     for m in BOOK_TITLE.finditer(text):
         taken.append(m.span())  # a title in 《》 is a document (kg_policies), whatever its words
+    found += _titled(text, lex, taken)
     found += _quoted(text, taken)
     found += _counted(text, lex, taken)
     found += _headed(text, lex, kn, taken)
     found.sort(key=lambda f: (f.start, f.end))
     return found
+
+
+def _titled(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
+    """A heading or a 专栏 title that names a programme: （一）特色集群打造工程, 第三节 实施A级
+    景区倍增计划, 专栏3“城市合伙人”计划. The numbering says it is a title, so the name needs no
+    other evidence than not being a kind of thing (四、重点工程, 专栏1 煤炭产能提升重点项目)."""
+    m = TITLE.match(text)
+    if m is None:
+        return []
+    s, e = m.span("name")
+    cut = lex.lead.match(text, s, e)
+    s = cut.end() if cut else s
+    t = lex.triggers.match(text, s, e)
+    if t and t.group(0) in lex.verb_triggers:
+        s = t.end()  # 实施|文艺作品质量提升工程
+    modifier = text[s:e - len(m.group("head"))].strip("“”")
+    if len(modifier) < 2 or is_kind(modifier) or lex.generic.match(modifier) or lex.before_head.search(modifier):
+        return []
+    taken.append((s, e))
+    return [Found(s, e, text[s:e], text[s:e], "heading")]
 
 
 def _quoted(text: str, taken: _Taken) -> list[Found]:
@@ -224,7 +252,7 @@ def _quoted(text: str, taken: _Taken) -> list[Found]:
                 if taken.overlaps(*q.span()):
                     continue
                 s, e = q.span("q")
-                out.append(Found(s, e, text[s:e], text[s:e]))
+                out.append(Found(s, e, text[s:e], text[s:e], "quoted"))
                 taken.append(q.span())
         i = j + 1
     return out
@@ -255,7 +283,7 @@ def _counted(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
         if taken.overlaps(items[0][0], tail.end()):
             continue
         for s, e in items:
-            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0)))
+            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0), "coordination"))
         taken.append((items[0][0], tail.end()))
     return out
 
@@ -392,6 +420,8 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
         or _place_at(text, ns)
         or (kind != "named" and bool(known & {"Institution", "Department"}))
     )
+    if not specific and not lexicon.place_at(modifier, 0) and is_kind(modifier):
+        return None  # 关键核心攻关项目, 重点示范项目: kinds of projects
     if not specific:
         # 园区/平台/基地, 创新项目 and 文化产业园 are kinds unless a place, firm or number names them;
         # a short proper name makes a zone (丹河新区) but not a project (基金项目)
@@ -435,7 +465,7 @@ class ProjectRecognizer(RuleComponent):
         known = []
         if self.span_key in doc.spans:  # organisations and places found before: owners, nesting
             known = [(s.start_char, s.end_char, s.label_) for s in doc.spans[self.span_key]]
-        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "")
+        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "", f.basis)
                 for f in find_projects(doc_text(doc), known, self.lexicon))
 
 

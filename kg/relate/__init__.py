@@ -5,7 +5,7 @@ import re
 
 from ..model import Document, Entity, Measure, Mention, Relation
 from .measures import evidence_of, measure_of
-from .relations import corpus_document_names, dedupe, document_relations, sentence_relations
+from .relations import corpus_document_names, dedupe, document_relations, group_relations, sentence_relations
 from .responsibility import find_clauses, find_conventions
 from .units import is_collective, is_org
 
@@ -127,4 +127,5 @@ def relate(documents: list[Document], mentions: list[Mention], entities: dict[st
         relations.extend(issuers_of(doc, resolve))
         relations.extend(sentence_relations(doc, ms, entities))
         relations.extend(document_relations(doc, ms, entities, names))
+    relations.extend(group_relations(entities))
     return measures, dedupe(relations)

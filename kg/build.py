@@ -425,6 +425,8 @@ def _build_command(args) -> int:
     for src in corpus.sources:
         for warning in src.warnings:
             print(f"warning {_one_line(src.path)}: {warning}", file=sys.stderr)
+    for e in sorted((e for e in corpus.entities.values() if e.basis == "assumed"), key=lambda e: e.key):
+        print(f"warning: clause unit {_one_line(e.label)} is unknown; typed {e.type} by assumption", file=sys.stderr)
     if not corpus.documents:
         print("kg build: no input could be read; nothing written", file=sys.stderr)
         return EXIT_FAILED

@@ -169,6 +169,7 @@ class Entity:
     code: str = ""  # administrative division code for counties
     level: str = ""  # 国家 | 省 | 市 | 县 where known
     mentions: list[Mention] = field(default_factory=list)
+    basis: str = ""  # "assumed": a clause unit nothing typed (unknown name, no telling head noun)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,8 @@ def entity_quads(e: Entity) -> Iterator[tuple]:
         yield ox.Quad(s, KG.adminLevel, _str(e.level), g)
     for basis in entity_bases(e):
         yield ox.Quad(s, KG.basis, _str(basis), g)
+    if e.basis:
+        yield ox.Quad(s, KG.typeBasis, _str(e.basis), g)
 
 
 def entity_bases(e: Entity) -> list[str]:

@@ -40,6 +40,7 @@ class KG(DefinedNamespace):
     ledBy: URIRef
     leadBasis: URIRef  # "explicit" | "stated-convention" | "table-column" | "prose" | "first-listed"
     unitOrder: URIRef  # 1-based position of a unit in its clause (on a prov:Association)
+    typeBasis: URIRef  # "assumed": a clause unit whose type nothing told (an unknown 中心, 站…)
     startLine: URIRef
     endLine: URIRef
     line: URIRef

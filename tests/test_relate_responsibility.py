@@ -38,6 +38,12 @@ CLAUSES = [
      ["市林业局"], False),
     ("市林业局牵头，江海数据科技公司参与", ["市林业局", "江海数据科技公司"], ["市林业局"], False),
     ("市林业局、市水务局等部门协同负责,相关基层单位配合", ["市林业局", "市水务局", "相关基层单位"], [], False),
+    # labels run together where lines were joined into one paragraph
+    ("责任单位：市林业局配合单位：市水务局、市气象台完成时限：2024年底前", ["市林业局", "市水务局", "市气象台"], [], True),
+    # a place name holding 都/从/将/向 is no prose
+    ("人行丰都支行、从江县林业局、向阳区水务局负责", ["人行丰都支行", "从江县林业局", "向阳区水务局"], [], False),
+    # 各 governs the generic organ words after it
+    ("市林业局牵头，各街道办事处、地区办事处配合", ["市林业局", "各街道办事处、地区办事处"], ["市林业局"], False),
 ]
 
 NOT_CLAUSES = [
@@ -318,3 +324,65 @@ def test_responsibility_table_cell_spanning_rows(tmp_path):
         ("组建人才服务联盟", ["区人社局"], ["区人社局"]),
     ]
     assert [m.clause.quote for m in corpus.measures][1] == "区财政局、区税务局"
+
+
+LABEL_LINES = """某某市优化营商环境工作要点
+一、提升服务效能
+1.推行免证办理。依托电子证照库减少材料。
+责任单位：市数据局
+配合单位：市公安局、市市场监管局
+完成时限：2024年9月底前
+2.压缩审批时限。推行并联审批。
+责任单位：市审批局 完成时限：2024年底前
+3.强化督查落实。定期通报工作进展。
+责任单位：市督查室牵头，各区政府负责
+"""
+
+
+def test_responsibility_label_lines_without_brackets_end_their_item(tmp_path):
+    """责任单位：/配合单位：/完成时限： on lines of their own, with no final punctuation: they close
+    their item (the next numbered line starts a new one) and are read as one clause."""
+    _, got = _measures(tmp_path, "labels.txt", LABEL_LINES)
+    assert [(t, s, u, lead) for t, s, u, lead, _ in got] == [
+        ("推行免证办理", ("一", "1."), ["市数据局", "市公安局", "市市场监管局"], ["市数据局"]),
+        ("压缩审批时限", ("一", "2."), ["市审批局"], ["市审批局"]),
+        ("强化督查落实", ("一", "3."), ["市督查室", "各区政府"], ["市督查室"]),
+    ]
+
+
+DUTIES = """某某市河湖管理部门职责分工
+（一）市水务局：负责河湖管理日常工作。
+（二）市湖区治理中心：负责湖区治理项目的协调调度。
+（三）各县（市）区人民政府：负责本辖区河湖管理工作的组织实施。
+（四）其他部门：做好职责范围内的相关工作。
+"""
+
+
+def test_responsibility_duty_paragraph_of_a_collective(tmp_path):
+    """A duty paragraph for every county (各县（市）区人民政府：负责…) assigns its item to the collective
+    (led by it only as the first listed); 其他部门：… names no one."""
+    _, got = _measures(tmp_path, "duties.txt", DUTIES)
+    assert [(u, lead) for _, _, u, lead, _ in got] == [
+        (["市水务局"], ["市水务局"]),
+        (["市湖区治理中心"], ["市湖区治理中心"]),
+        (["各县（市）区人民政府"], ["各县（市）区人民政府"]),
+    ]
+
+
+
+def test_responsibility_unknown_unit_type_assumed_and_reported(tmp_path, capsys):
+    """A clause unit nothing types (an unknown 中心) is kept as a department, flagged kg:typeBasis
+    "assumed" in the graph and reported by kg build; a known head noun (局) is not flagged."""
+    from kg.cli import main
+
+    path = tmp_path / "unknown.txt"
+    path.write_text("重点任务分工表\n序号\n重点任务\n牵头单位\n配合单位\n完成时限\n1\n建设数治平台\n市湖区数治中心\n"
+                    "市林业局\n2025年\n", encoding="utf-8")
+    corpus = build_corpus([path])
+    flagged = {e.label: e.basis for e in corpus.entities.values() if e.type == "Department"}
+    assert flagged.get("市湖区数治中心") == "assumed" and not any(
+        basis for label, basis in flagged.items() if label.endswith("林业局"))
+    g = rdflib.Graph().parse(data=sorted_ntriples(corpus_quads(corpus)), format="nt")
+    assert [str(o) for o in g.objects(None, KG.typeBasis)] == ["assumed"]
+    assert main(["build", str(path), "--out", str(tmp_path / "out")]) == 0
+    assert "clause unit 市湖区数治中心 is unknown" in capsys.readouterr().err

@@ -336,8 +336,29 @@ WEB_BARE = """\
 第二条 本办法适用于全市。
 """
 
+# the whole document on one line (OCR, a web copy), half-width punctuation, spaces between header parts
+WEB_ONE_LINE = ("某某县人民政府办公室关于印发某某县加快茶产业发展实施方案的通知 某政办发〔2023〕7号 各乡镇人民政府,"
+                "县政府各部门: 《某某县加快茶产业发展实施方案》已经县政府同意,现印发给你们。 某某县人民政府办公室 "
+                "2023年4月6日 (此件公开发布) 某某县加快茶产业发展实施方案 一、主要任务 (一)建设茶园基地。新建标准茶园"
+                "五千亩。(县农业农村局牵头,县财政局配合) (二)培育茶叶品牌。支持企业创建品牌。(县市场监管局负责) "
+                "二、保障措施 (一)加强组织领导。建立工作专班。(县农业农村局负责)\n")
+
+# a title line before the 文号 and addressees, the signature at the end
+WEB_TITLE_FIRST = """某某省人民政府办公厅关于进一步稳定就业的若干措施
+某办发〔2023〕9号
+各市（州）人民政府，省政府各部门：
+一、支持企业稳岗
+（一）落实稳岗政策。发放稳岗返还。（某某厅负责）
+某某省人民政府办公厅
+2023年5月8日
+"""
+
 WEB = [
     # text, id, 文号, issuers, date, title, headings (section paths)
+    (WEB_ONE_LINE, "某政办发-2023-7", "某政办发〔2023〕7号", ("某某县人民政府办公室",), "2023-04-06", "某某县加快茶产业发展实施方案",
+     [("一",), ("一", "（一）"), ("一", "（二）"), ("二",), ("二", "（一）")]),
+    (WEB_TITLE_FIRST, "某办发-2023-9", "某办发〔2023〕9号", ("某某省人民政府办公厅",), "2023-05-08",
+     "某某省人民政府办公厅关于进一步稳定就业的若干措施", [("一",), ("一", "（一）")]),
     (WEB_NOTICE, "并政办发-2023-12", "并政办发〔2023〕12号", ("太原市人民政府办公室",), "2023-03-15", "太原市促进数字经济发展若干措施",
      [("一",), ("一", "（一）"), ("一", "（二）"), ("二",), ("二", "1.")]),
     (WEB_PLAIN, "关于进一步加强城市供水安全保障工作的意见", "", ("某某市人民政府",), "2021-06-01", "关于进一步加强城市供水安全保障工作的意见",
@@ -346,7 +367,7 @@ WEB = [
 ]
 
 
-@pytest.mark.parametrize("text,id_,number,issuers,date,title,paths", WEB, ids=["notice", "plain", "bare"])
+@pytest.mark.parametrize("text,id_,number,issuers,date,title,paths", WEB, ids=["one-line", "title-first", "notice", "plain", "bare"])
 def test_segment_website_document(text, id_, number, issuers, date, title, paths):
     [doc] = docs_of(text, "web-bare.txt")
     assert (doc.id, doc.number, doc.issuers, doc.date, doc.title) == (id_, number, issuers, date, title)

@@ -17,6 +17,8 @@ _UNIT_TYPES = ("Department", "Collective", "Enterprise", "Institution")
 # Names the linker does not know, typed by their head noun (any other is taken for a department).
 _ENTERPRISE = re.compile(r"(?:公司|集团|银行|支行|分行)$")
 _INSTITUTION = re.compile(r"(?:大学|学院|学校|医院|研究院|研究所|研究中心)$")
+# Head nouns that make a name a government department; any other (中心, 站, 社, 协会…) leaves its type assumed.
+_DEPARTMENT = re.compile(r"(?:局|委|厅|办|办公室|政府|党委|部|署|委员会|管委会|海关|法院|检察院|监管局|分局)$")
 
 
 class UnitResolver:
@@ -59,7 +61,8 @@ class UnitResolver:
                 city = Place.of_document(self.doc).city if self.doc else ""
                 label = canonical_department(surface, city) if kind == "Department" else surface
                 key = entity_key(kind, label)
-                ent = self.entities.setdefault(key, Entity(key, kind, label))
+                assumed = kind == "Department" and not _DEPARTMENT.search(surface)
+                ent = self.entities.setdefault(key, Entity(key, kind, label, basis="assumed" if assumed else ""))
             ent = self.entities.setdefault(ent.key, ent)
         if surface != ent.label:
             ent.aliases.add(surface)

@@ -31,6 +31,9 @@ _BRACKET = re.compile(r"[（()）〔〕\[\]【】]")
 # A label and its colon: 牵头单位： / 责任单位: / 完成时限：
 _LABEL = re.compile(r"(?:^|(?<=[，,；;。：:\s]))(?P<name>[\u4e00-\u9fff]{2,6})\s*[:：]")
 UNIT_LABEL = re.compile(r"(?:责任|牵头|主责|主办|配合|参与|协办|协作|协同|承办|实施)(?:单位|部门|处室|科室|主体)")
+_TIME_LABEL = r"(?:完成|办结|截止)?(?:时限|时间|期限)|时间节点|进度安排"
+# A known label needs nothing before it: lines joined into one paragraph run 责任单位：A配合单位：B together.
+_KNOWN_LABEL = re.compile(rf"(?P<name>{UNIT_LABEL.pattern}|{_TIME_LABEL})\s*[:：]")
 _LEAD_LABEL = re.compile(r"(?:牵头|主责|主办)(?:单位|部门|处室|科室)")
 # The verb that ends a unit group: 牵头 marks a lead; 负责 / 配合 / 按职责分工负责… a unit.
 _LEAD_VERB = re.compile(r"(?:分别|共同|联合)?牵头(?:负责|落实|推进|实施|抓总|组织实施)?$")
@@ -58,7 +61,7 @@ _PARTNER_ROLE = re.compile(r"等?(?:为|作为)(?:配合|成员|参与|协办|�
 _LEADIN = re.compile(r"^(?:明确|确定|指定|确认|安排|其中|并|由|以|请)+")
 # A duty paragraph: （一）市工信局：负责… / 市财政局：牵头…
 _DUTY = re.compile(  # used with match(text, pos)
-    r"(?P<units>[^：:，,。；;（）()]{2,60}?)[：:]\s*"
+    r"(?P<units>(?:[^：:，,。；;（）()]|[（(][^（）()：:，,。\d一二三四五六七八九十]{1,8}[）)]){2,60}?)[：:]\s*"
     r"(?=(?:主要)?(?:负责|牵头|承担|做好|会同|配合|协助|协调|指导|统筹|组织|落实|督促|抓好|参与|监督))"
 )
 
@@ -115,9 +118,21 @@ def _verbal(body: str, need_verb: bool = True) -> tuple[list[str], list[str]] | 
     return (units, leads) if units else None
 
 
+def _labels(text: str, start: int = 0, end: int | None = None) -> list[re.Match]:
+    """The labels of text[start:end] in order: any short name after a separator, a known label anywhere."""
+    end = len(text) if end is None else end
+    found = sorted([*_LABEL.finditer(text, start, end), *_KNOWN_LABEL.finditer(text, start, end)],
+                   key=lambda m: (m.start(), -m.end()))
+    out: list[re.Match] = []
+    for m in found:
+        if not out or m.start() >= out[-1].end():
+            out.append(m)
+    return out
+
+
 def _labelled(body: str) -> tuple[list[str], list[str]] | None:
     """Units and leads of 牵头单位：A；配合单位：B、C (other labels such as 完成时限 are left out)."""
-    labels = list(_LABEL.finditer(body))
+    labels = _labels(body)
     units: list[str] = []
     leads: list[str] = []
     for i, m in enumerate(labels):
@@ -206,7 +221,7 @@ def _unbracketed(bi: int, text: str, spans) -> list[Clause]:
         end = m.end()
         while end < len(text) and text[end] not in "\n。":
             end += 1
-        for other in _LABEL.finditer(text, m.end(), end):
+        for other in _labels(text, m.end(), end):
             if not UNIT_LABEL.search(other.group("name")):
                 end = other.start()  # 完成时限：… is no part of it
                 break
@@ -285,9 +300,10 @@ def _duty(bi: int, block: Block) -> list[Clause]:
     if not m:
         return []
     units = _names(m.group("units"))
-    if not units or m.group("units").startswith(("由", "明确")) or all(is_collective(u) for u in units):
-        return []  # 其他部门：做好… names no one
-    leads = units[:1] if len(units) == 1 else []
+    if not units or m.group("units").startswith(("由", "明确")) \
+            or all(is_collective(u) and not u.startswith("各") for u in units):
+        return []  # 其他部门：做好… names no one; 各县（市、区）人民政府：负责… names every one
+    leads = units[:1] if len(units) == 1 and not is_collective(units[0]) else []
     return [Clause(bi, m.start("units"), m.end("units") + 1, text[m.start("units"):m.end("units") + 1], units, leads,
                    "prose" if leads else "", opens=True)]
 

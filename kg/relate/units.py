@@ -27,11 +27,11 @@ COLLECTIVE = re.compile(
     r"^(?:各|有关|相关)|(?:有关|相关|各|成员|其他)(?:部门|单位|机构)+$|^[省市县区]直(?:有关|相关|各)"
 )
 # A bare level or organ word, naming no body of its own: it extends the 各… before it (各区、县级市).
-_GENERIC = re.compile(r"(?:人民政府|党委|政府|管委会|县级市|街道办事处|街道|乡镇|镇街|县区|[省市县区镇乡村]|部门|单位|机构)+")
+_GENERIC = re.compile(r"(?:人民政府|党委|政府|管委会|县级市|街道办事处|街道|办事处|地区|开发区|园区|乡镇|镇街|县区|[省市县区镇乡村]|部门|单位|机构)+")
 # What ends a name in a list: 等, 等部门, 等有关部门, 等相关部门和单位, 等单位
 _ETC = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构|成员单位)?(?:和|及|、)?(?:部门|单位|机构)?$")
-# Words that make a list item prose rather than a name.
-_PROSE = re.compile(r"[的了要将把对在是使让向从被给也都还就并且而但]|自主|同志|进行|情况")
+# Words that make a list item prose rather than a name (not 都/从/将/向, which place names hold: 成都, 从化, 将乐, 向阳).
+_PROSE = re.compile(r"[的了要把对在是使让被给也还就并且而但]|都要|都是|将会|自主|同志|进行|情况")
 
 
 def split_list(body: str, seps: str = SEPARATORS) -> list[str]:

@@ -18,7 +18,7 @@ import re
 
 from ..model import Cleaned, Document
 from .blocks import Builder, joined
-from .bounds import document_starts, drop_running_titles, header_meta, signed_bounds, tail_meta
+from .bounds import document_starts, drop_running_titles, header_meta, run_on_meta, signed_bounds, tail_meta
 from .lines import lines_of
 from .notices import DATE, DOC_NUMBER, ISSUED_TITLE, NOTICE_NAMED, find_notices
 from .outline import heading_of
@@ -64,6 +64,16 @@ def segment(cleaned: Cleaned) -> list[Document]:
             meta = dict(number=n.number, issuers=n.issuers, title=n.title, date=n.date, publication=n.publication,
                         addressees=n.addressees, notice=n.text)
             notice_lines = lines[n.first:n.last + 1]
+            if not meta["title"]:
+                # a 文号 and addressees without a title: the title (and signature) are in the document's own lines
+                head, used = header_meta(body)
+                if head["title"]:
+                    meta.update(title=head["title"], issuers=meta["issuers"] or tuple(head["issuers"]))
+                    body = body[used:]
+                tail_issuers, tail_date, tail_used = tail_meta(body)
+                if tail_date and not meta["date"]:
+                    meta.update(date=tail_date, issuers=meta["issuers"] or tuple(tail_issuers))
+                    body = body[:len(body) - tail_used]
             if not body and n.text_lines and not ISSUED_TITLE.search(n.text) and not NOTICE_NAMED.search(n.notice_title):
                 # a notice that issues no plan is itself the document (关于做好…工作的通知): its text
                 # is the body, the rest (issuer, title, 文号, addressees, signature) its notice block
@@ -87,6 +97,9 @@ def segment(cleaned: Cleaned) -> list[Document]:
                         tail_issuers, tail_date = sig_issuers, sig_date
                         body = body[:k + 1 - used] + body[k + 1:]
                         break
+            if not used and body and len(body) > 1 and body[1].item:  # a whole document on one line
+                run = run_on_meta(" ".join(x.text for x in body[:60]))
+                head = {**head, **{k: v for k, v in run.items() if v}}
             meta = dict(number=head["number"], issuers=tuple(head["issuers"] or tail_issuers), title=head["title"],
                         date=head["date"] or tail_date, publication=head["publication"], addressees=head["addressees"], notice="")
             notice_lines = []

@@ -19,6 +19,10 @@ from .outline import heading_of, num_len, section_id
 CLAUSE_START = re.compile(r"^[〔（(](?:责任单位|牵头单位|[^）)〕]{0,30}(?:牵头|负责|配合))")
 # …nor do they end it where a line breaks after their label: （责任部门：⏎市科技局）
 CLAUSE_OPEN = re.compile(r"[〔（(](?:责任|牵头|主责|配合|参与|协办)(?:单位|部门)[:：]?\s*$")
+# A line of labels without brackets (责任单位：A、B 配合单位：C / 完成时限：2023年底前) continues its
+# item's paragraph and may end it, though it ends in no punctuation.
+LABEL_LINE = re.compile(r"^(?:(?:责任|牵头|主责|主办|配合|参与|协办|协同|承办)(?:单位|部门|处室|科室)|"
+                        r"(?:完成|办结)(?:时限|时间))\s*[:：]")
 
 
 class Builder:
@@ -38,7 +42,7 @@ class Builder:
         self.box_head: list[Line] = []  # title line(s) of the open box
         self.W = full_width(lines)
         # one paragraph per line (text copied from a web page) rather than visual lines of a page
-        ends = sum(1 for x in lines if ends_para_text(x.text, heading=False))
+        ends = sum(1 for x in lines if ends_para_text(x.text, heading=False) or LABEL_LINE.match(x.text))
         self.flow = len(lines) >= 2 and ends >= 0.6 * len(lines)
 
     # spans → text/origin
@@ -183,7 +187,7 @@ class Builder:
             self.para.append((ln.start, ln.end))
             self.last_body = ln
             tail = "".join(self.c.text[a:b] for a, b in self.para[-3:])[-80:]  # a clause may span lines
-            self.prev_ended = ends_para_text(tail, heading=False)
+            self.prev_ended = ends_para_text(tail, heading=False) or bool(LABEL_LINE.match(t))
             i += 1
         if box is not None:
             self._close_box(box, box_title)
@@ -208,7 +212,7 @@ class Builder:
         prev = self.last_body
         if prev is None or not self.para:
             return True
-        if CLAUSE_START.match(ln.text) or CLAUSE_OPEN.search(prev.text):
+        if CLAUSE_START.match(ln.text) or CLAUSE_OPEN.search(prev.text) or LABEL_LINE.match(ln.text):
             return False
         if ln.item:
             return True

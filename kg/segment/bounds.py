@@ -16,8 +16,8 @@ from .outline import heading_of
 
 # A document title ends with the kind of document it is: …的通知 / …规划 / …办法（试行）
 DOC_TITLE = re.compile(
-    r"(?:通知|意见|办法|方案|规划|计划|细则|规定|决定|通告|公告|批复|报告|纲要|措施|条例|规则|要点|制度|标准|指南|清单|目录|章程|决议|函)"
-    r"(?:[（(](?:试行|暂行|修订|征求意见稿|\d{4}年(?:修订|版)?)[）)])?$"
+    r"(?:通知|意见|办法|方案|规划|计划|细则|规定|决定|通告|公告|批复|报告|纲要|措施|条例|规则|要点|制度|标准|指南|清单|目录|章程|决议|函|分工)"
+    r"(?:[（(][^（）()]{1,16}[）)])?$"  # （试行） （2023—2025年） （摘要）
 )
 # A document's own opening that restarts the numbering: 第一章 / 第一部分 / 第一条
 RESTART = re.compile(r"^第[一1](?:章|部分|编|条)")
@@ -184,3 +184,50 @@ def signed_bounds(lines: list[Line]) -> list[tuple[int, int]]:
         if used >= 2 and (meta["number"] or meta["title"]):
             starts.append(j)
     return list(zip(starts, starts[1:] + [len(lines)]))
+
+
+# A whole document on one line (OCR, a web copy): its header runs into its text.
+_RUN_HEAD = re.compile(r"^[^。；:：]{4,300}[:：]")  # up to the addressees' colon
+_RUN_NUMBER = re.compile(r"([\u4e00-\u9fff]{2,14})\s*[〔\[［（(]\s*(\d{4})\s*[〕\]］）)]\s*(\d{1,4})\s*号")
+# what a letterhead prints before a 文号: the issuer, 文件, urgency and handling marks
+_NUMBER_AFTER = re.compile(r".*(?:文件|公司|政府|办公室|办公厅|委员会|局|厅|内部事项|明电|特急|特提|加急|急件|平急)")
+_RUN_TITLES = (re.compile(r"(?:关于|印发|征求|商请)[^。；:：]{2,120}?的(?:通知|函|意见|报告|请示|决定|通报|批复|通告|公告)"),
+               re.compile(r"[^。；:：\s]{4,60}?(?:方案|办法|意见|措施|规划|计划|细则|要点|通知)(?=\s)"))
+_RUN_ISSUER = re.compile(r"((?:(?!号)[\u4e00-\u9fff]){2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅|公司))$")
+# where a letterhead runs into the issuer (…委员会公文稿纸山东省…委员会): the name after the last whole name
+_ISSUER_SPLIT = re.compile(r".*(?:委员会|局|厅|公司|办公室|办公厅)(?=[\u4e00-\u9fff]{5,})")
+_RUN_SIGNED = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|局|厅))\s*"
+                         r"(\d{4}年\d{1,2}月\d{1,2}日)(?=\s|$|[（(]此件)")
+_ISSUED = re.compile(r"^(?:关于)?印发(.+?)的(?:通知|决定)$")
+
+
+def run_on_meta(text: str) -> dict:
+    """文号, issuer, title and signature date of a document whose header runs into its text on one line:
+    象山县人民政府办公室关于印发…方案的通知 象政办发〔2022〕58号 各乡镇人民政府…: … 象山县人民政府办公室 2022年9月20日 …"""
+    meta = {"number": "", "issuers": [], "title": "", "date": ""}
+    head = _RUN_HEAD.match(text)
+    if not head:
+        return meta
+    head = head.group()
+    t = _RUN_TITLES[0].search(head) or _RUN_TITLES[1].search(head)
+    m = _RUN_NUMBER.search(head)
+    if m and t and t.start() <= m.start() < t.end():
+        m = None  # a 文号 the title cites (关于商请会签鲁政发〔2017〕36号文件…)
+    if m:
+        prefix = m.group(1)
+        cut = _NUMBER_AFTER.match(prefix[:-1])  # never the whole prefix
+        meta["number"] = f"{prefix[cut.end() if cut else 0:]}〔{m.group(2)}〕{m.group(3)}号"
+    if t:
+        title = t.group().strip()
+        issuer = _RUN_ISSUER.search(head[:t.start()].rstrip())
+        if issuer and title.startswith(("关于", "印发", "征求", "商请")):
+            name = issuer.group(1)
+            split = _ISSUER_SPLIT.match(name)
+            meta["issuers"] = [name[split.end():] if split else name]
+        issued = _ISSUED.match(title)
+        meta["title"] = re.sub("[《》]", "", issued.group(1)) if issued else title
+    s = _RUN_SIGNED.search(text, 0, 3000)
+    if s:
+        meta["date"] = iso_date(s.group(2))
+        meta["issuers"] = meta["issuers"] or [s.group(1)]
+    return meta

@@ -176,3 +176,26 @@ def test_nlp_projects_names_start_after_prose_verbs_and_dates(text, expected):
 @pytest.mark.parametrize("text", ["优先进入科技产业园。", "土地租赁期内项目不得转让。", "第五章入园程序第十九条项目"])
 def test_nlp_projects_prose_runs_are_not_names(text):
     assert names(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("实施中小企业三年倍增计划。", ["中小企业三年倍增计划"]),  # an unquoted plan named by its aim
+    ("在城乡饮水提质工程、运行经费等方面给予支持。", ["城乡饮水提质工程"]),  # a strong head with an aim
+    ("组织了基层应急能力提升三年行动。", ["基层应急能力提升三年行动"]),
+    ("按计划推进。", []),  # a plan without an aim stays unnamed
+    ("制定年度工作计划。", []),
+    ("开展农产品消费帮扶行动。", []),  # 行动 still needs quotes: a campaign is no undertaking
+    ("学校负责，实验条件建设项目，年内完成。", []),  # 建设 is no aim: a kind of project
+])
+def test_nlp_projects_aims_name_programmes(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["企业擅自停止项目的，收回补助。", "对按方案进行项目的单位，最高30%给予园区。"])
+def test_nlp_projects_verb_before_head_is_no_name(text):
+    assert names(text) == []
+
+
+def test_nlp_projects_part_of_a_project_names_both():
+    found = names("通过新建湘江东岸风电项目送出工程，实现并网。")
+    assert found == ["湘江东岸风电项目", "湘江东岸风电项目送出工程"]

@@ -93,6 +93,12 @@ LISTED_KINDS = re.compile(r"等(?!级)")
 # institution's platform or base (市级急救中心指挥调度信息化平台) is part of the institution.
 OWNERS = frozenset({"Place", "County", "Enterprise"})
 
+# Unquoted plans name a programme only by their aim (…五年倍增计划, …保护计划); 行动 stays quoted
+# (消费帮扶行动 is a kind of campaign).
+PLAN_HEADS = frozenset({"计划"})
+AIMED_NAME = 4  # a modifier ending in an aim (供水提质) names a programme from this length
+
+PART = 4  # characters between a project and the head of a part of it (送出, 配套, 一期)
 MAX_NAME = 60  # characters: longer "names" are clauses
 SHORT_NAME = 4  # a shorter modifier needs a place, organisation or number to name one thing
 LONG_NAME = 10  # a modifier this long names one thing even without other evidence
@@ -117,6 +123,8 @@ class Lexicon:
     triggers: re.Pattern  # triggers and cut words: a name starts after the last one
     verb_triggers: frozenset  # triggers that are verbs of building (evidence of an undertaking)
     internal: frozenset  # verbs that may end a name right before its head
+    goal: re.Pattern  # a programme's aim ending its modifier (…能力提升工程, …倍增计划)
+    cut_end: re.Pattern  # a cut word (not internal) right before the head: a verb phrase (擅自停止项目)
     verbs: re.Pattern  # triggers proper (no cut words): before a head they make a verb phrase
     kind_words: re.Pattern  # 文化, 特色文化: a zone named only by these words is a kind of zone
     lead: re.Pattern  # function words dropped from the start of a name
@@ -152,6 +160,8 @@ def load_lexicon(path: str = str(PATTERNS)) -> Lexicon:
         triggers=re.compile(_alt(triggers + words["cut"])),
         verb_triggers=frozenset(t for t in triggers if len(t) > 1),
         internal=frozenset(words["internal"]),
+        goal=re.compile(f"(?:{_alt(words['goal'])})$"),
+        cut_end=re.compile(f"(?:{_alt(set(words['cut']) - set(words['internal'] + words['goal'] + words['nominal']))})$"),
         verbs=re.compile(f"(?:{_alt(triggers)})$"),
         kind_words=re.compile(f"(?:{_alt(words['kind_word'])})+"),
         lead=re.compile(f"(?:{_alt(words['lead'])})+"),  # used with .match(text, pos)
@@ -348,14 +358,17 @@ def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
         if kind == "strong" and not _follows(after, lex):
             if m.group(0).endswith("项目") and len(m.group(0)) > 2 and _follows("项目", lex):
                 he -= 2  # 优质粮食工程项目新技术试验示范: the 工程 is the name
+            elif _part_of_next(text, he, lex):
+                continue  # 新能源项目送出工程: the project names a part of itself; the next head ends it
             else:
                 floor = max(floor, he)
                 continue
         if kind in ("zone", "named") and lex.not_follow.match(after):
             floor = max(floor, he)
             continue
-        if kind == "quoted" and "”" not in text[max(floor, hs - MAX_NAME):hs]:
-            continue  # 计划/行动 name a programme only with a quoted name; 研培计划工程 goes on
+        if kind == "quoted" and "”" not in text[max(floor, hs - MAX_NAME):hs] and \
+                not (m.group(0) in PLAN_HEADS and lex.goal.search(text, max(floor, hs - 6), hs)):
+            continue  # 计划/行动 name a programme only with a quoted name or an aim (…倍增计划)
         start = _region_start(text, hs, floor)
         floor = he
         f = _accept(text, start, hs, he, kind, lex, kn)
@@ -366,7 +379,26 @@ def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
             f = _with_owners(text, f, lex, kn) or f
         out.append(f)
         taken.append((f.start, f.end))
+        inner = _inner_project(text, f, lex)
+        if inner:
+            out.append(inner)  # nested in f, so not taken
     return out
+
+
+def _part_of_next(text: str, he: int, lex: Lexicon) -> bool:
+    """A strong head followed by a short part (送出, 配套, 二期) and another strong head."""
+    nxt = lex.heads.search(text, he, he + PART + 2)
+    return bool(nxt and nxt.lastgroup == "strong" and nxt.start() > he
+                and re.fullmatch(r"[\u4e00-\u9fff]+", text[he:nxt.start()]))
+
+
+def _inner_project(text: str, f: Found, lex: Lexicon) -> Found | None:
+    """The whole project a part is named after: 榆阳新能源项目 in 榆阳新能源项目送出工程."""
+    for m in lex.heads.finditer(text, f.start, f.end):
+        if m.lastgroup == "strong" and m.end() < f.end and f.end - m.end() <= PART + 2 and \
+                m.start() - f.start >= SHORT_NAME:
+            return Found(f.start, m.end(), text[f.start:m.end()], text[f.start:m.end()])
+    return None
 
 
 def _follows(after: str, lex: Lexicon) -> bool:
@@ -397,12 +429,14 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
     quote = text.rfind("“", ns, hs)
     if quote >= 0 and (kind == "quoted" or text[hs - 1] == "”") and "”" in text[quote:hs]:
         ns = quote  # 建优建强“双创”平台, 实施“三晋英才”支持计划: the quoted name opens the name
-    elif kind == "quoted":
+    elif kind == "quoted" and not lex.goal.search(region):
         return None
     else:
         tail = lex.verbs.search(region)
         if tail and tail.group(0) not in lex.internal:
             return None  # 以实验室为平台, 积极推进项目: a verb or preposition + head is no name
+        if lex.cut_end.search(region):
+            return None  # 擅自停止项目, 方案进行项目: a verb + head is no name
     for strip in (NUMBERING, lex.lead):
         m = strip.match(text, ns, hs)
         if m:
@@ -435,7 +469,8 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
         if kind == "named" or (kind == "zone" and lex.kind_words.fullmatch(modifier)) or \
                 (kind != "zone" and len(modifier) < SHORT_NAME):
             return None
-    if kind in ("strong", "quoted") and not specific:
+    aim = len(modifier) >= AIMED_NAME and lex.goal.search(modifier) is not None
+    if kind in ("strong", "quoted") and not specific and not aim:
         before = text[ns - 1:ns] if ns else "\n"
         listed = before in "\n。；;：:" or ns == 0  # an item of a 专栏 or a numbered list
         if not (trigger in lex.verb_triggers or listed or len(modifier) >= LONG_NAME):

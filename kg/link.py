@@ -288,10 +288,12 @@ def _division_name(code: str) -> str:
 def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity]:
     """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`.
 
-    First the corpus-level pass (kg.nlp.repeat) adds to `mentions` the other occurrences of
-    names recognised somewhere and the short forms documents declare."""
-    from .nlp.repeat import repeats
+    First the corpus-level pass (kg.nlp.repeat) trims prose glued to names the document also
+    writes alone, and adds to `mentions` the other occurrences of names recognised somewhere and
+    the short forms documents declare."""
+    from .nlp.repeat import repeats, trim_glued
 
+    mentions[:] = trim_glued(mentions, documents)
     mentions.extend(repeats(mentions, documents))
     places = {d.id: Place.of_document(d) for d in documents}
     blocks = {d.id: d.blocks for d in documents}

@@ -291,3 +291,39 @@ def test_link_sea_area_codes_are_no_place():
     assert Place.of_document(doc).city == "晋城市"  # the title's city; 海域 is no division
     doc = Document(id="x", source=doc.source, title="关于海域综合管理的通知", blocks=doc.blocks, end=doc.end)
     assert Place.of_document(doc) == Place()
+
+
+# One-line OCR text: prose glued to a firm's name where the document also writes the name alone.
+OCR_LINE = ("关于湘阳风电项目送出工程的汇报近日，湖南湘能发电有限公司（以下简称“湘能湖南公司”）来函。"
+            "研究后商湘能湖南公司提出建议，有关建议结合湘能湖南公司意见，项目至国网长沙供电公司实施，"
+            "国网长沙供电公司负责建设。意见见附件中共国网长沙供电公司委员会纪要。")
+
+
+@pytest.fixture(scope="module")
+def ocr_line(tmp_path_factory):
+    from kg.build import build_corpus
+
+    path = tmp_path_factory.mktemp("ocr") / "line.txt"
+    path.write_text(OCR_LINE, encoding="utf-8")
+    return build_corpus([path])
+
+
+def test_link_glued_prose_is_trimmed_from_names(ocr_line):
+    firms = {m.text for m in ocr_line.mentions if m.label == "Enterprise"}
+    assert not any(t.startswith(("商", "结合", "至", "中共", "件")) for t in firms), firms
+    assert {"湘能湖南公司", "国网长沙供电公司"} <= firms
+
+
+def test_link_trimmed_mentions_keep_their_offsets(ocr_line):
+    for m in ocr_line.mentions:
+        if m.label == "Enterprise":
+            assert OCR_LINE[m.start:m.end] == m.text
+
+
+def test_link_name_element_is_no_glue(tmp_path):
+    from kg.build import build_corpus
+
+    path = tmp_path / "grid.txt"
+    path.write_text("国网湖南省电力有限公司湘潭供电公司委员会：经研究。国网湘潭供电公司团委拟设立。", encoding="utf-8")
+    firms = {m.text for m in build_corpus([path]).mentions if m.label == "Enterprise"}
+    assert "国网湘潭供电公司" in firms  # written after a boundary: 国网 is part of the name

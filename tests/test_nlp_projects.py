@@ -191,7 +191,8 @@ def test_nlp_projects_aims_name_programmes(text, expected):
     assert names(text) == expected
 
 
-@pytest.mark.parametrize("text", ["企业擅自停止项目的，收回补助。", "对按方案进行项目的单位，最高30%给予园区。"])
+@pytest.mark.parametrize("text", ["企业擅自停止项目的，收回补助。", "对按方案进行项目的单位，最高30%给予园区。",
+                                  "积极争列省重大产业项目。", "鼓励申报市级重点工程。"])
 def test_nlp_projects_verb_before_head_is_no_name(text):
     assert names(text) == []
 
@@ -199,3 +200,4 @@ def test_nlp_projects_verb_before_head_is_no_name(text):
 def test_nlp_projects_part_of_a_project_names_both():
     found = names("通过新建湘江东岸风电项目送出工程，实现并网。")
     assert found == ["湘江东岸风电项目", "湘江东岸风电项目送出工程"]
+    assert names("附件：关于湘江东岸风电项目送出工程的汇报") == ["湘江东岸风电项目", "湘江东岸风电项目送出工程"]

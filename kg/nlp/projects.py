@@ -66,6 +66,8 @@ NUMBERING = re.compile(r"\s*(?:[（(]\d{1,2}[）)]|\d{1,2}[.．、]|[一二三�
 # Short names opened by an evaluative word are kinds: 重大人才工程, 关键核心攻关项目 (not 重大传染病…工程).
 EVALUATIVE = re.compile(r"^(?:重大|关键|核心|龙头)")
 SHORT_EVALUATIVE = 6
+# A level and an evaluative word open a category (省重大产业项目, 市级重点工程).
+LEVEL_KIND = re.compile(r"^(?:国家|省|市|县|区)级?(?:重大|重点)")
 # A counted kind: 10个市级非遗项目, 3个国家级康养基地, 一组户外休闲运动项目.
 COUNTED_KIND = re.compile(r"^(?:\d+|[一二两三四五六七八九十百]+)(?:个|组|批|类|项|座|家|大)")
 # Counted coordination: …和泽州生猪小杂粮|五个|现代农业科技产业园.
@@ -448,7 +450,7 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
         return None
     if lex.generic.match(modifier) or lex.before_head.search(modifier) or LISTED_KINDS.search(modifier) \
             or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier) \
-            or (EVALUATIVE.match(modifier) and len(modifier) < SHORT_EVALUATIVE):
+            or (EVALUATIVE.match(modifier) and len(modifier) < SHORT_EVALUATIVE) or LEVEL_KIND.match(modifier):
         return None
     if SUBJECT.match(modifier) and trigger not in lex.verb_triggers:
         return None  # 企业进入当地产业园区, 公司征求终止工程: a clause with its subject (实施企业…工程 is a name)

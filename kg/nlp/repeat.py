@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import defaultdict
+from dataclasses import replace
 from functools import lru_cache
 
 from ..model import Document, Mention
@@ -31,6 +32,9 @@ MIN_PROJECT_CHARS = 8  # a short project name (百村百院) is often a slogan's
 DEFINED_ALIAS = re.compile(r"[（(](?:以下)?简称[“\"「]?([^”\"」）)，,]{2,20})[”\"」]?[）)]")
 _NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9·]")
 _SPACE = re.compile(r"\s+")
+GLUED = ("Enterprise", "Institution")
+MAX_GLUE = 2  # characters of prose glued to a name in one-line text: 至, 商, 结合, 中共 (…委员会), 原
+NOT_GLUE = ("中国",)  # 中国华能集团 and 华能集团 are two forms of one name, not a glued word
 
 
 def _names(mentions: list[Mention]) -> dict[str, tuple[str, str]]:
@@ -116,6 +120,62 @@ def repeats(mentions: list[Mention], documents: list[Document]) -> list[Mention]
                 have.spans.sort()
                 have.starts = [a for a, _ in have.spans]
     return out
+
+
+def trim_glued(mentions: list[Mention], documents: list[Document]) -> list[Mention]:
+    """Mentions without the prose glued to their left: 商|华能陕西公司, 至|国网榆林供电公司.
+
+    One-line OCR text gives the suffix rules no boundary, so a one- or two-character verb or
+    prefix before a firm stays on its name. Where the same document names the rest alone (as a
+    mention of the same type or a declared short form), the rest is the name, unless the prefix
+    opens another name of the document that is no name without it (国网 in 国网陕西省电力公司
+    when 陕西省电力公司 is never written alone: 国网榆林供电公司 stays whole). Two characters are
+    glue only where the longer form never follows a boundary (。国网渭南供电公司 is a name)."""
+    docs = {d.id: d for d in documents}
+    by_block: dict[tuple[str, int], list[Mention]] = defaultdict(list)
+    known: dict[tuple[str, str], set] = defaultdict(set)
+    free: set[str] = set()  # (doc, text) of mentions written at least once after a boundary
+    for m in mentions:
+        by_block[(m.doc_id, m.block)].append(m)
+        if m.label in GLUED:
+            known[(m.doc_id, m.label)].add(m.text)
+            if m.doc_id in docs and _after_boundary(docs[m.doc_id], m):
+                free.add((m.doc_id, m.text))
+    for doc in documents:
+        for alias, (label, _hint, _bi) in _declared(doc, by_block).items():
+            known[(doc.id, label)].add(alias)
+    parts = {key: {n[:j] for n in names for j in range(1, MAX_GLUE + 1) if n[j:] not in names}
+             for key, names in known.items()}
+    out = []
+    for m in mentions:
+        key = (m.doc_id, m.label)
+        k = _glue(m.text, known.get(key, ()), parts.get(key, ()), (m.doc_id, m.text) in free) if m.label in GLUED and m.doc_id in docs else 0
+        if k and 0 <= m.block < len(docs[m.doc_id].blocks):
+            block = docs[m.doc_id].blocks[m.block]
+            start, end = block.source_span(m.block_start + k, m.block_end)
+            m = replace(m, text=m.text[k:], start=start, end=end, block_start=m.block_start + k,
+                        line=docs[m.doc_id].source.line_of(start))
+        out.append(m)
+    return out
+
+
+def _after_boundary(doc: Document, m: Mention) -> bool:
+    if not 0 <= m.block < len(doc.blocks):
+        return False
+    return m.block_start == 0 or not _NAME_CHAR.match(doc.blocks[m.block].text, m.block_start - 1)
+
+
+def _glue(text: str, names, parts, free: bool) -> int:
+    """Characters of prose glued before a known name in text (表中共|…: glue on glue), or 0."""
+    k = 0
+    while k < 2 * MAX_GLUE:
+        step = next((j for j in range(1, (1 if free else MAX_GLUE) + 1) if text[k + j:] in names and text[k:k + j] not in parts
+                     and len(text) - k - j > MIN_CHARS and not text.startswith(NOT_GLUE, k)
+                     and not lexicon.place_at(text, k)), 0)
+        if not step:
+            break
+        k += step
+    return k
 
 
 def _occurrences(text: str, firsts: re.Pattern, by_bigram: dict[str, list[str]]):

@@ -413,3 +413,12 @@ def test_nlp_places_provincial_documents_name_their_counties_inside_names(text, 
 ])
 def test_nlp_orgs_level_only_bodies_are_kinds(text, expected):
     assert labelled(text, "Institution") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a group named by kind words is a name where it is the parent of a company named by a place
+    ("近日，中国电力建设集团湖南省电力设计院有限公司来函。", ["中国电力建设集团", "中国电力建设集团湖南省电力设计院有限公司"]),
+    ("鼓励电力建设集团做大做强。", []),  # alone, the same words are a kind of group
+])
+def test_nlp_orgs_group_parent_of_a_placed_company(text, expected):
+    assert sorted(labelled(text, "Enterprise", "")) == sorted(expected)

@@ -444,7 +444,8 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             continue
         if role == "place" and not lexicon.place_at(text, start):
             continue
-        if typ == "Enterprise" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)):
+        if typ == "Enterprise" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)) \
+                and not _parent_group(text, a, b, ent_inst):
             continue  # 证券公司, 县相关上市公司, 发电公司: kinds of firms (a place makes a name: 山西能源集团)
         if text[a:b] == "联盟" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)):
             continue  # 省级产业技术创新联盟: a kind of alliance
@@ -552,6 +553,12 @@ def _academy_institutes(text: str, found: list[OrgHit]) -> list[OrgHit]:
         if (m.start(), m.end(1)) not in have:
             out.append(OrgHit(m.start(), m.end(1), "Institution"))
     return out
+
+
+def _parent_group(text: str, a: int, b: int, anchors) -> bool:
+    """A 集团 written as the parent of a company named by a place (中国电力建设集团|湖南省…有限公司):
+    the one group that company belongs to, whatever kind words its own name is made of."""
+    return text[a:b] == "集团" and bool(lexicon.place_at(text, b)) and _continues_to_company(text, b, anchors)
 
 
 def _continues_to_company(text: str, b: int, anchors) -> bool:

@@ -1,12 +1,26 @@
-"""Questions in Chinese (or plain English) → named queries.
+"""Questions in Chinese (or plain English) → named queries, through a small grammar.
 
-A question is matched against `QUESTIONS`, a table of regexes with one named group for the
-thing asked about (`e` an entity, `m` a measure title, `d` a document). The entity is linked
-the way extraction links names (kg.link.Linker when available; else the graph's prefLabel /
-altLabel, then abbreviation as an in-order subsequence: 市发改委 → 市发展改革委), and the
-matching named query runs with the canonical label as its parameter.
+A question is a name, a relation word and a type word, in one of the common orders:
 
-    kg ask "市市场监管局牵头哪些项目？"
+    市发改委 负责 哪些 任务            name · relation · which · type
+    哪些 企业 参与了 兰花科创公司气化升级改造项目   which · type · relation · name
+    晋城市 有 哪些 研究院              name · 有 · which · type
+    晋市发改规发〔2022〕1号 是谁 发布 的   name · who · relation
+    《…》的 发文机关 是什么            name · relation noun · what
+
+`ORDERS` are those orders (one anchored regular expression each, over a question of at most
+`MAX_QUESTION` characters: every pattern is linear, with no unbounded pattern after a lazy one).
+A match gives a `Parse` (name, relation, type word); `RULES` map the relation, the kind of
+thing the name links to (a department, a county, a document, a measure…) and the role of the
+type word to a named query in queries/*.rq, whose parameters are bound, never pasted. The
+name is linked the way extraction links names (labels and aliases, kg.link.Linker,
+abbreviations as in-order subsequences: 市发改委 → 市发展改革委).
+
+Type words filter by class and by name: 研究院 = kg:Institution whose label contains 研究院,
+企业 = kg:Enterprise, 项目 = kg:Project. 负责/参与/承担 mean every measure a unit is
+responsible for (its role, lead or partner, in a column); 牵头 only the measures it leads.
+
+    kg ask "晋城市有哪些研究院？"
 """
 from __future__ import annotations
 
@@ -16,140 +30,339 @@ import sys
 from dataclasses import dataclass, field
 
 from .errors import QueryError
-from .query import Result, display_width, format_result, load_graph, run
+from .query import Result, display_width, format_result, load_graph, run, write_text
 
-# --- the question table (data) ---------------------------------------------------------------
-# Each row: named query, its parameter, the slot kind (entity | measure | document | none), the
-# entity types that make the row apply (empty = any), patterns, and an example for the help.
-# Rows are tried in order; the first whose pattern matches AND whose entity links wins, so
-# "泽州县有哪些项目" (a county) and "市科技局有哪些任务" (a department) reach different queries.
-_ADV = r"(?:都|还|主要|具体|分别|一共|共)?"  # adverbs between the name and the verb
-_LEAD = _ADV + r"(?:牵头|负责|主导|主抓|牵总|统筹)"
-_WORK = r"(?:项目|任务|工作|措施|事项|事情|举措|事)"
-_WHICH = r"(?:哪些|什么|那些|哪几项|几项|多少|啥)"
-_ORG = r"(?:单位|部门|机构|机关)"
-_UNITS = ("Department", "Collective", "Organization")
-_ORGS = ("Enterprise", "Institution", "Organization", "Department")
-_PLACES = ("County", "Place")
+MAX_QUESTION = 300  # characters, after runs of white space are folded: a name, a relation, a type
 
-QUESTIONS = [
-    # who leads what
-    ("measures_led_by", "unit", "entity", _UNITS, "市市场监管局牵头哪些项目？", [
-        rf"^(?P<e>.+?){_LEAD}(?:了|的)?{_WHICH}?{_WORK}",
-        rf"^(?P<e>.+?){_LEAD}(?:了|的)?{_WHICH}$",
-        rf"^{_WHICH}{_WORK}(?:是)?由(?P<e>.+?){_LEAD}",
-        rf"^由(?P<e>.+?){_LEAD}的{_WORK}",
-        r"^(?:which|what)\s+(?:measures|tasks|projects|work|items|jobs)\s+(?:does|do|is|are)\s+(?P<e>.+?)\s+"
-        r"(?:lead|leading|head|heading|in\s+charge\s+of|responsible\s+for)\b",
-        r"^what\s+(?:does|do|is)\s+(?P<e>.+?)\s+(?:lead|leading|head|in\s+charge\s+of)\b",
-        r"^(?:list\s+)?(?:the\s+)?(?:measures|tasks|projects)\s+(?:led|headed)\s+by\s+(?P<e>.+)$",
-    ]),
-    # who takes part in what
-    ("measures_of_unit", "unit", "entity", _UNITS, "市科技局参与哪些工作？", [
-        rf"^(?P<e>.+?)(?:参与|参加|配合|协同|涉及|承担)(?:了|的)?{_WHICH}?{_WORK}",
-        rf"^(?P<e>.+?)(?:有|的){_WHICH}?(?:责任|{_WORK})",
-        r"^(?:which|what)\s+(?:measures|tasks|projects|work)\s+(?:does|do|is|are)\s+(?P<e>.+?)\s+"
-        r"(?:take\s+part\s+in|part\s+of|participate\s+in|involved\s+in|work\s+on)\b",
-        r"^what\s+is\s+(?P<e>.+?)\s+involved\s+in\b",
-    ]),
-    # who is responsible for a measure
-    ("units_of_measure", "measure", "measure", (), "哪些部门负责加强知识产权文化建设？", [
-        rf"^{_WHICH}{_ORG}{_LEAD}(?P<m>.+)$",
-        rf"^(?P<m>.+?)(?:由|是由)?{_WHICH}{_ORG}{_LEAD}",
-        rf"^(?P<m>.+?)的(?:责任|牵头|负责){_ORG}",
-        r"^(?:who|which\s+(?:units?|departments?))\s+(?:is|are)?\s*(?:responsible\s+for|leads?|in\s+charge\s+of)\s+(?P<m>.+)$",
-    ]),
-    # co-responsibility partners
-    ("partners_of_unit", "unit", "entity", _UNITS, "市发展改革委和哪些部门共同负责？", [
-        rf"^(?P<e>.+?)(?:和|与|同|跟){_WHICH}{_ORG}(?:共同|一起|合作|协同|配合|联合)",
-        rf"^{_WHICH}{_ORG}(?:和|与|同|跟)(?P<e>.+?)(?:共同|一起|合作|协同|配合|联合)",
-        r"^(?:which|what)\s+(?:units|departments|bodies)\s+(?:work|share\s+measures|cooperate)\s+with\s+(?P<e>.+)$",
-        r"^who\s+(?:works|shares\s+measures)\s+with\s+(?P<e>.+)$",
-    ]),
-    # cooperation between enterprises and institutions
-    ("cooperates_with", "entity", "entity", _ORGS, "中北大学与哪些企业合作？", [
-        rf"^(?P<e>.+?)(?:和|与|同|跟){_WHICH}(?:企业|机构|单位|高校|公司)?(?:合作|协作|共建)",
-        r"^(?:who|which\s+\w+)\s+(?:does|do)\s+(?P<e>.+?)\s+(?:cooperate|collaborate|work)\s+with\b",
-    ]),
-    # projects an enterprise builds or supports
-    ("projects_of_enterprise", "enterprise", "entity", _ORGS, "山西泫氏实业集团有限公司建设哪些项目？", [
-        r"^(?P<e>.+?)(?:建设|承建|投资|实施|支持|推进)(?:了|的)?(?:哪些|什么)?(?:项目|工程)",
-        r"^what\s+(?:projects\s+)?(?:does|do)\s+(?P<e>.+?)\s+(?:build|support|invest\s+in)\b",
-    ]),
-    # "X有哪些项目" asked of an enterprise or institution (of a county: located_in; of a department: its measures)
-    ("projects_of_enterprise", "enterprise", "entity", ("Enterprise", "Institution"), "晋控装备集团有哪些项目？", [
-        rf"^(?P<e>.+?)(?:有|的){_WHICH}(?:项目|工程)",
-    ]),
-    # what relies on an institution
-    ("relies_on", "entity", "entity", (), "哪些平台依托中北大学？", [
-        rf"^{_WHICH}(?:平台|项目|机构|中心|单位|实验室)?(?:依托|依靠|依赖|基于)(?P<e>.+)$",
-        r"^(?:依托|依靠)(?P<e>.+?)的.*(?:有哪些|是什么|哪些)",
-        r"^what\s+(?:relies|depends|is\s+based)\s+on\s+(?P<e>.+)$",
-    ]),
-    # places
-    ("located_in", "place", "entity", _PLACES, "泽州县有哪些项目？", [
-        r"^(?:位于|在)(?P<e>.+?)的.*(?:有哪些|是什么|哪些)",
-        r"^(?P<e>.+?)(?:境内|辖区内|内)?(?:有|都有)(?:哪些|什么)",
-        r"^(?:what|which\s+\w+)\s+(?:is|are)\s+(?:located\s+)?in\s+(?P<e>.+)$",
-    ]),
-    # documents
-    ("documents_citing", "cited", "document", (), "哪些文件引用了晋市政发〔2022〕27号？", [
-        r"^(?:哪些|什么)(?:文件|政策|文档)(?:引用|援引|提到|依据)(?:了)?(?P<d>.+)$",
-        r"^(?P<d>.+?)被(?:哪些|什么)(?:文件|政策)?(?:引用|援引)",
-        r"^which\s+documents?\s+(?:cite|cites|refer\s+to)\s+(?P<d>.+)$",
-    ]),
-    ("measures_in_document", "document", "document", (), "晋市政发〔2022〕32号有哪些措施？", [
-        rf"^(?P<d>.+?)(?:中|里)?(?:有|包括|包含)(?:哪些|什么)?{_WORK}",
-        r"^(?:which|what)\s+measures\s+(?:does|are\s+in)\s+(?P<d>.+?)(?:\s+(?:have|contain|list))?$",
-    ]),
-    ("documents_issued_by", "issuer", "entity", (), "晋城市人民政府发布了哪些文件？", [
-        r"^(?P<e>.+?)(?:发布|印发|出台|发出|制定)(?:了|的)?(?:哪些|什么)?(?:文件|政策|通知)",
-        r"^(?:which|what)\s+documents?\s+(?:did|does|has)\s+(?P<e>.+?)\s+(?:issue|issued|publish)\b",
-    ]),
-    ("mentions_of", "entity", "entity", (), "中北大学在哪里被提到？", [
-        r"^(?P<e>.+?)在(?:哪里|哪儿|哪些地方|哪些文件|哪个文件|什么地方)(?:中|里)?(?:被)?(?:提到|提及|出现)",
-        r"^(?:哪里|哪些文件|哪些地方)(?:提到|提及)(?:了)?(?P<e>.+)$",
-        r"^where\s+(?:is|are|was)\s+(?P<e>.+?)\s+(?:mentioned|named|cited)\b",
-    ]),
-    ("busiest_departments", "", "none", (), "哪些部门最忙？", [
-        r"^(?:哪些|哪个|什么)(?:部门|单位)(?:最忙|任务最多|出现最多|最活跃)",
-        r"^(?:which|what)\s+(?:are\s+the\s+)?(?:departments?|units?)\s+(?:is|are)?\s*(?:the\s+)?busiest\b",
-        r"^busiest\s+departments?$",
-    ]),
+# --- the words of the grammar (data) ---------------------------------------------------------
+
+# relation words → relation; several words per line, longest matched first
+RELATION_WORDS = {
+    "lead": "牵头负责 牵头 主导 主抓 牵总 领衔 统筹 负总责",
+    "resp": "负责 参与 参加 承担 配合 协同 涉及 落实 分管",
+    "coop": "合作 协作 共建 联合",
+    "build": "建设 承建 投资 实施 推进 打造 支持 建",
+    "rely": "依托 依靠 依赖 基于",
+    "issue": "发布 印发 出台 发出 制定 颁布 下发 制发 发",
+    "mention": "引用 援引 提到 提及 出现",
+}
+# nouns naming the other end of a relation: 《…》的发文机关是什么, …的牵头单位是谁
+RELATION_NOUNS = {
+    "issue": "发文机关 发文单位 发文部门 发布单位 发布机关 发布部门 印发单位 印发机关 制定单位 制发机关 发布者",
+    "lead": "牵头单位 牵头部门",
+    "resp": "责任单位 责任部门 负责单位 负责部门 配合单位 参与单位",
+}
+RELATION_WORDS_EN = {  # phrases separated by commas
+    "lead": "lead, leads, led, head, heads, headed, in charge of",
+    "resp": "responsible for, take part in, takes part in, part of, participate in, participates in, "
+            "involved in, work on, works on",
+    "coop": "cooperate with, cooperates with, collaborate with, collaborates with, work with, works with",
+    "build": "build, builds, built, support, supports, supported, invest in, invests in",
+    "rely": "rely on, relies on, depend on, depends on, based on",
+    "issue": "issue, issues, issued, publish, publishes, published",
+    "mention": "cite, cites, cited, citing, refer to, refers to, mention, mentions, mentioned",
+}
+
+
+@dataclass(frozen=True)
+class TypeWord:
+    """What a type word asks for. roles: which slots of a rule it can fill (work = measures a
+    unit is responsible for; unit = who is responsible; entity = things of `classes` whose label
+    matches `name`; project; document; who); classes and name filter entity answers."""
+
+    word: str
+    roles: frozenset
+    classes: tuple = ()
+    name: str = ""  # regular expression the label must match ("" = any)
+
+    def accepts(self, type_: str, label: str) -> bool:
+        return (not self.classes or type_ in self.classes) and (not self.name or re.search(self.name, label))
+
+    def describe(self) -> str:
+        what = "|".join(self.classes) or "anything"
+        return f"{what} named …{self.name}…" if self.name else what
+
+
+_ORG = ("Department", "Collective", "Enterprise", "Institution")
+# (words, roles, classes, name pattern); the Chinese and English words of one meaning share a row
+TYPE_ROWS = [
+    ("任务 工作 措施 事项 举措 事情 职责 重点任务 事 measures measure tasks task items work jobs",
+     "work", (), ""),
+    ("项目 工程 projects project", "work project entity", ("Project",), ""),
+    ("文件 政策 通知 公文 documents document policies notices", "document", (), ""),
+    ("部门 机关 departments department", "unit entity", ("Department",), ""),
+    ("单位 units unit bodies organisations organizations", "unit entity", _ORG, ""),
+    ("机构 institutions institution", "unit entity", ("Institution",), ""),
+    ("企业 enterprises enterprise firms", "entity", ("Enterprise",), ""),
+    ("公司 companies company", "entity", ("Enterprise",), "公司"),
+    ("集团 groups", "entity", ("Enterprise",), "集团"),
+    ("研究院 institutes", "entity", ("Institution",), "研究院"),
+    ("研究所", "entity", ("Institution",), "研究所"),
+    ("研究中心 中心 centres centers", "entity", ("Institution",), "中心"),
+    ("科研机构 研发机构 创新平台", "entity", ("Institution",), "研究|实验室|中心|平台"),
+    ("大学 universities university", "entity", ("Institution",), "大学"),
+    ("高校 院校", "entity", ("Institution",), "大学|学院"),
+    ("学院 colleges", "entity", ("Institution",), "学院"),
+    ("学校 schools", "entity", ("Institution",), "学校|学院|大学"),
+    ("实验室 laboratories labs", "entity", ("Institution",), "实验室"),
+    ("医院 hospitals", "entity", ("Institution",), "医院|保健院|卫生院"),
+    ("博物馆 纪念馆 场馆 museums", "entity", ("Institution",), "博物馆|纪念馆|馆$"),
+    ("平台 platforms", "entity", ("Institution", "Project"), ""),
+    ("基地 bases", "entity", ("Project", "Institution", "Place"), "基地"),
+    ("园区 产业园 开发区 parks", "entity", ("Project", "Place"), "园|开发区"),
+    ("县 县区 区县 县（市、区） counties", "entity", ("County",), ""),
+    ("乡镇 镇 towns", "entity", ("Place",), "镇|乡|办事处"),
+    ("村 villages", "entity", ("Place",), "村$"),
+    ("地方 地区 places", "entity", ("County", "Place"), ""),
 ]
+TYPE_WORDS = {w: TypeWord(w, frozenset(roles.split()), classes, name)
+              for words, roles, classes, name in TYPE_ROWS for w in words.split()}
+WHO = TypeWord("谁", frozenset({"who", "unit"}), _ORG)
+ANYTHING = TypeWord("things", frozenset({"entity"}),
+                    ("Department", "Collective", "Enterprise", "Institution", "Project", "County", "Place"))
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _words(table: dict) -> dict[str, str]:
+    return {w: key for key, words in table.items() for w in words.split()}
+
+
+_REL = _words(RELATION_WORDS)
+_REL_EN = {w.strip(): k for k, ws in RELATION_WORDS_EN.items() for w in ws.split(",")}
+_NOUN = _words(RELATION_NOUNS)
+_ZH_TYPES = [w for w in TYPE_WORDS if not w.isascii()]
+_EN_TYPES = [w for w in TYPE_WORDS if w.isascii()]
+
+# --- the orders (grammar) --------------------------------------------------------------------
+# {E} the name, {R} a relation word, {N} a relation noun, {W} which/what/who, {T} a type word,
+# {A} an adverb. An order without {R} carries its relation ("have": X有哪些T; "in": 哪些T在X).
+_PIECES_ZH = {
+    "E": r"(?P<e>.+?)",
+    "R": f"(?P<r>{_alternation(_REL)})",
+    "N": f"(?P<n>{_alternation(_NOUN)})",
+    "W": r"(?P<w>哪些|哪几个|哪几项|哪几家|哪个|哪家|哪项|哪一个|什么|啥|多少|几个|几项|几家|那些|谁)",
+    "T": f"(?P<t>{_alternation(_ZH_TYPES)})",
+    "A": r"(?:都|还|主要|具体|分别|一共|共同|一起)?",
+    "HAVE": r"(?:都|还|共|一共|主要)?(?:有|包括|包含)",
+    "IS": r"(?:都)?(?:有|是|包括|为)",
+    "AT": r"(?:中|里|内|境内|辖区内|范围内)?",
+}
+_PIECES_EN = {
+    "E": r"(?P<e>.+?)",
+    "R": f"(?P<r>{_alternation(_REL_EN)})",
+    "T": f"(?P<t>{_alternation(_EN_TYPES)})",
+    "W": r"(?P<w>which|what|who)",
+}
+# (template, relation when the template has no {R}, the name comes last)
+ORDERS_ZH = [
+    ("{E}{A}{R}(?:了|过)?的?{W}{T}?", None, False),                # 市发改委负责哪些任务 / 中北大学建设什么项目
+    ("(?:由)?{E}{A}{R}(?:了|过)?的{T}{IS}{W}", None, False),       # 市发改委牵头的项目有哪些
+    ("{E}(?P<with>和|与|同|跟){W}{T}?{A}{R}(?:过|了)?", None, False),  # 中北大学与哪些企业合作
+    ("{E}{AT}{HAVE}{W}{T}{A}{R}(?:了|过)?", None, False),           # X项目有哪些企业参与
+    ("{E}{AT}{HAVE}{W}{T}", "have", False),                        # 晋城市有哪些研究院
+    ("{E}的{T}{IS}{W}", "have", False),                            # 阳城县的项目有哪些
+    ("{E}(?:是)?(?:由)?{W}{T}?{A}{R}(?:了)?(?:的)?", None, False),  # X是谁发布的 / M由哪些部门负责
+    ("{E}的{N}(?:是|有|为)?{W}?", None, False),                    # X的发文机关是什么
+    ("{E}被{W}{T}?{R}(?:了|过)?", None, False),                     # X被哪些文件引用
+    ("{E}在(?:哪里|哪儿|哪些地方|哪些文件|哪个文件|什么地方|什么文件)(?:中|里)?(?:被)?{R}(?:过|了)?",
+     None, False),                                                 # 中北大学在哪里被提到
+    ("{W}{T}?(?:是)?由{E}{A}{R}(?:的)?", None, False),              # 哪些项目由市市场监管局牵头 (agent)
+    ("{W}{T}?{A}{R}(?:了|过)?{E}", None, True),                    # 哪些企业参与了X / 谁发布了X
+    ("{W}{T}?(?P<with>和|与|同|跟){E}{A}{R}(?:过|了)?", None, True),  # 哪些企业与中北大学合作
+    ("{W}{T}(?:在|位于|落户|坐落在|坐落于){E}", "in", True),          # 哪些企业在泽州县
+    ("(?:在|位于){E}的{T}{IS}{W}", "in", True),                     # 位于泽州县的项目有哪些
+    ("{R}(?:了)?{E}的{T}{IS}{W}", None, True),                      # 参与X的企业有哪些 / 依托X的平台有哪些
+]
+ORDERS_EN = [
+    ("{W} {T} (?:does|do|did|is|are|has|have) {E} {R}", None, False),  # which measures does X lead
+    ("what (?:does|do|did|is|are) {E} {R}", None, False),              # what does X lead
+    ("(?:list )?(?:the |all )?{T} {R}(?: by)? {E}", None, True),       # measures led by X
+    ("(?:who|(?:which|what) {T}|what)(?: is| are| was| were)? {R} {E}", None, True),  # who issued X
+    ("(?:who|(?:which|what) {T}) (?:does|do) {E} (?:cooperate|collaborate|work) with", "coop", False),
+    ("(?:what|(?:which|what) {T})(?: is| are)?(?: located)? in {E}", "in", True),  # what is located in X
+    ("where (?:is|are|was) {E} (?:mentioned|named|cited)", "mention", False),
+]
+# questions without a name
+FIXED_ZH = [
+    ("{W}{T}(?:最忙|任务最多|工作最多|出现最多|最活跃|负责的任务最多)", "busiest"),
+    ("(?:有)?{W}{T}", "kind"),
+]
+FIXED_EN = [
+    ("(?:which|what)(?: are| is)?(?: the)? (?:departments?|units?)(?: is| are)?(?: the)? busiest", "busiest"),
+    ("busiest departments?", "busiest"),
+    ("(?:which|what|list)(?: the| all)? {T}(?: are there)?", "kind"),
+]
+
+
+def _compile(template: str, pieces: dict) -> re.Pattern:
+    text = template
+    for key in sorted(pieces, key=len, reverse=True):
+        text = text.replace("{" + key + "}", pieces[key])
+    return re.compile(f"^{text}$", re.IGNORECASE)
+
+
+_ORDERS = [(_compile(t, _PIECES_ZH), rel, last) for t, rel, last in ORDERS_ZH] + \
+          [(_compile(t, _PIECES_EN), rel, last) for t, rel, last in ORDERS_EN]
+_FIXED = [(_compile(t, _PIECES_ZH), rel) for t, rel in FIXED_ZH] + \
+         [(_compile(t, _PIECES_EN), rel) for t, rel in FIXED_EN]
+
+
+@dataclass(frozen=True)
+class Parse:
+    """One reading of a question: the name as written, the relation, the type word."""
+
+    name: str
+    relation: str
+    type: TypeWord | None
+    name_last: bool = False  # the name is the object (哪些平台依托X) rather than the subject
+
+    @classmethod
+    def of(cls, m: re.Match, relation, name_last) -> "Parse":
+        g = m.groupdict()
+        rel = relation
+        if g.get("r"):
+            rel = _REL.get(g["r"]) or _REL_EN.get(g["r"].lower(), rel)
+        if g.get("n"):
+            rel = _NOUN[g["n"]]
+        if g.get("with") and rel in ("resp", "lead"):
+            rel = "partner"  # X和哪些部门共同负责
+        t = g.get("t")
+        tw = TYPE_WORDS.get(t) or TYPE_WORDS.get((t or "").lower())
+        if tw is None and (g.get("w") or "").lower() in ("谁", "who"):
+            tw = WHO
+        if tw is None and g.get("n"):
+            tw = WHO  # 发文机关, 责任单位: who
+        return cls(_clean_slot(g.get("e") or ""), rel, tw, name_last)
+
+
+def parses(question: str) -> list[Parse]:
+    """Every reading of a (cleaned) question by the orders, in order; fixed questions have no name."""
+    out = []
+    for rx, rel, last in _ORDERS:
+        m = rx.match(question)
+        if m:
+            p = Parse.of(m, rel, last)
+            if p.name and p not in out:
+                out.append(p)
+    for rx, rel in _FIXED:
+        m = rx.match(question)
+        if m:
+            out.append(Parse.of(m, rel, False))
+    return out
+
+
+# --- the rules (semantics) -------------------------------------------------------------------
+UNITS = ("Department", "Collective")
+ORGS = ("Enterprise", "Institution")
+PLACES = ("County", "Place")
+DOCS = ("Document", "CitedDocument")
+ENTITIES = UNITS + ORGS + PLACES + ("Project", "CitedDocument")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """relation + kind of the linked name + role of the type word → named query.
+    `kinds`: entity classes, "Measure" or "Document" (empty: no name); `roles`: type-word roles
+    accepted (None: no type word); `param`: the query parameter the name binds; `last`: True
+    when the name must be the object (哪些T依托X); `example`: for help and suggestions."""
+
+    relation: str
+    kinds: tuple
+    roles: tuple
+    query: str
+    param: str
+    example: str
+    last: bool | None = None
+
+
+RULES = [
+    Rule("lead", UNITS + ORGS, (None, "work"), "measures_led_by", "unit", "市市场监管局牵头哪些任务？"),
+    Rule("lead", ("Measure",), (None, "unit", "who"), "units_of_measure", "measure",
+         "加强知识产权文化建设由哪个部门牵头？"),
+    Rule("resp", UNITS, (None, "work"), "measures_of_unit", "unit", "市发改委负责哪些任务？"),
+    Rule("resp", ("Measure",), (None, "unit", "who"), "units_of_measure", "measure",
+         "哪些部门负责加强知识产权文化建设？"),
+    Rule("resp", ("Project",), (None, "unit", "entity", "who"), "organizations_of_project", "project",
+         "哪些企业参与了兰花科创公司气化升级改造项目？"),
+    Rule("resp", ORGS, (None, "project"), "projects_of_organization", "organization",
+         "晋能控股装备制造集团参与了哪些项目？"),
+    Rule("resp", ORGS, ("work",), "measures_of_unit", "unit", "中北大学负责哪些任务？"),
+    Rule("build", ORGS, (None, "project", "entity"), "projects_of_organization", "organization",
+         "兰花科创公司建设哪些项目？", last=False),
+    Rule("build", ("Project",), (None, "unit", "entity", "who"), "organizations_of_project", "project",
+         "哪些单位建设兰花科创公司气化升级改造项目？"),
+    Rule("partner", UNITS, (None, "unit"), "partners_of_unit", "unit", "市卫健委和哪些部门共同负责？"),
+    Rule("coop", UNITS, (None, "unit"), "partners_of_unit", "unit", "市科技局和哪些部门合作？"),
+    Rule("coop", ORGS, (None, "unit", "entity", "who"), "cooperates_with", "entity", "中北大学与哪些机构合作？"),
+    Rule("rely", ENTITIES, (None, "unit", "entity"), "relies_on", "entity", "哪些平台依托中北大学？", last=True),
+    Rule("issue", DOCS, (None, "unit", "who"), "issuer_of_document", "document",
+         "晋市发改规发〔2022〕1号是谁发布的？"),
+    Rule("issue", UNITS, (None, "document"), "documents_issued_by", "issuer", "晋城市人民政府发布了哪些文件？"),
+    Rule("mention", DOCS, (None, "document"), "documents_citing", "cited", "哪些文件引用了《健康中国2030规划纲要》？"),
+    Rule("mention", ENTITIES, (None, "document"), "mentions_of", "entity", "中北大学在哪里被提到？"),
+    Rule("have", PLACES, ("entity",), "entities_in_place", "place", "晋城市有哪些研究院？"),
+    Rule("in", PLACES, (None, "entity"), "entities_in_place", "place", "哪些企业在泽州县？"),
+    Rule("have", UNITS, ("work",), "measures_of_unit", "unit", "市科技局有哪些任务？"),
+    Rule("have", ORGS, ("project",), "projects_of_organization", "organization", "晋控装备集团有哪些项目？"),
+    Rule("have", ("Document",), ("work",), "measures_in_document", "document", "晋市政发〔2022〕32号有哪些措施？"),
+    Rule("kind", (), ("entity",), "entities_of_kind", "", "有哪些实验室？"),
+    Rule("busiest", (), ("unit",), "busiest_departments", "", "哪些部门最忙？"),
+]
+# queries that take the type word as parameters (types, name); the others are filtered on their
+# `type` column and label, and the answer says so
+_TYPED = {"entities_in_place", "entities_of_kind", "organizations_of_project"}
+_LABEL_COLUMN = {"cooperates_with": "partner", "relies_on": "label"}
+
+# kg:leadBasis values (ontology/kg.ttl), as an answer explains them
+LEAD_BASES = {
+    "explicit": "explicit = the clause marks the unit with 牵头 (or labels it 牵头单位)",
+    "stated-convention": "stated-convention = the document says the first unit listed leads",
+    "table-column": "table-column = the 牵头单位 column of a task table",
+    "prose": "prose = a sentence assigns the lead (A为牵头单位, 由A牵头…)",
+    "first-listed": "first-listed = no unit marked 牵头; the first unit listed is taken as lead",
+}
 
 # what a terminal answer shows for queries whose rows are wide (long titles and clause texts)
 ANSWER_COLUMNS = {
     "measures_led_by": ("title", "documentNumber", "startLine", "clauseLine", "leadBasis"),
-    "measures_of_unit": ("title", "role", "unitOrder", "documentNumber", "startLine", "leadLabel", "leadBasis"),
+    "measures_of_unit": ("title", "role", "documentNumber", "startLine", "leadLabel", "leadBasis"),
     "units_of_measure": ("unitLabel", "role", "unitOrder", "documentNumber", "startLine", "leadBasis"),
     "measures_in_document": ("sectionPath", "title", "leadLabel", "leadBasis", "startLine"),
+    "entities_in_place": ("label", "type", "how", "inside", "documentNumber", "line"),
+    "organizations_of_project": ("label", "type", "relation", "documentNumber", "line", "quote"),
+    "projects_of_organization": ("project", "type", "relation", "documentNumber", "line", "quote"),
+    "issuer_of_document": ("issuer", "documentNumber", "title", "issued"),
+    "entities_of_kind": ("label", "type", "aliases", "mentions"),
 }
 
-# question clean-up: polite lead-ins and trailing punctuation that are not part of the content
-_LEAD_IN_RE = re.compile(r"^(?:请问|请告诉我|我想知道|想问一下|问一下|请列出|列出|please\s+tell\s+me\s+|tell\s+me\s+)",
-                         re.IGNORECASE)
-_TRAIL_RE = re.compile(r"[\s？?！!。.，,：:；;]+$")
+# question clean-up: polite lead-ins and trailing punctuation or particles
+_LEAD_IN_RE = re.compile(r"^(?:请问|请告诉我|告诉我|我想知道|想问一下|问一下|帮我查一下|查一下|请列出|列出|"
+                         r"please tell me |tell me |please )", re.IGNORECASE)
+_TRAIL_RE = re.compile(r"(?:[\s？?！!。.，,：:；;～~]|呢|吗|呀|啊)+$")
+_SPACE_RE = re.compile(r"\s+")
 # spaces between Chinese characters carry no meaning (市市场监管局 牵头 哪些 项目)
-_CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+_CJK_SPACE_RE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 # slot clean-up: quotes around a name, a trailing 的, English articles
 _SLOT_STRIP_RE = re.compile(r"^[\s“”\"'「」『』]+|[\s“”\"'「」『』]+$|的$")
 _EN_ARTICLE_RE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
 # a leading city name before 市: 晋城市发展改革委 → 市发展改革委 (labels are often city-relative)
 _CITY_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{2,3}(?=市[\u4e00-\u9fff]{2,})")
-
-_COMPILED = [(q, p, slot, types, ex, [re.compile(r, re.IGNORECASE) for r in pats])
-             for q, p, slot, types, ex, pats in QUESTIONS]
+# brackets as typed on a keyboard → as printed in a 文号: 晋市政发[2022]1号 = 晋市政发〔2022〕1号
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "［": "〔", "］": "〕",
+                           "(": "（", ")": "）"})
 
 
 class UnsupportedQuestion(QueryError):
-    """A question no row of the table matches; the message lists the supported forms."""
+    """A question no order and rule reads; the message lists the forms that work."""
 
 
 @dataclass(frozen=True)
 class Hit:
     iri: str
-    label: str  # canonical label (skos:prefLabel)
+    label: str  # canonical label (skos:prefLabel), or the 文号 / title of a document or measure
     type: str
     how: str  # "label" | "alias" | "linker" | "abbreviation" | "title" | "fuzzy"
 
@@ -194,7 +407,7 @@ class Answer:
                       [tuple(r[i] for i in keep) for r in self.result.rows], kind=self.result.kind)
 
 
-# --- entity linking --------------------------------------------------------------------------
+# --- linking the name ------------------------------------------------------------------------
 
 _ENTITY_QUERY = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -214,20 +427,25 @@ _DOCUMENT_QUERY = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
-SELECT DISTINCT ?d ?name ?pref WHERE {
+SELECT DISTINCT ?d ?name ?class WHERE {
   ?d a ?class . VALUES ?class { kg:Document kg:CitedDocument }
-  { ?d kg:documentNumber|dcterms:identifier ?name BIND(true AS ?pref) }
-  UNION { ?d dcterms:title|skos:prefLabel ?name BIND(true AS ?pref) }
-  UNION { ?d skos:altLabel ?name BIND(false AS ?pref) } }"""
+  ?d kg:documentNumber|dcterms:identifier|dcterms:title|skos:prefLabel|skos:altLabel ?name }"""
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text).replace("《", "").replace("》", "")
+    return _SPACE_RE.sub("", text).replace("《", "").replace("》", "").translate(_BRACKETS)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(c in it for c in short)
+
+
+def _division_names(name: str) -> list[str]:
+    """Official names of the divisions `name` stands for (晋城 → 晋城市), from the GB/T 2260 table."""
+    from .nlp import lexicon
+
+    return sorted({d.name for d in lexicon.division_index().get(name, ())})
 
 
 class EntityIndex:
@@ -279,20 +497,30 @@ class EntityIndex:
         key = _norm(surface)
         if not key:
             return None
-        for cand in dict.fromkeys([key, _CITY_PREFIX_RE.sub("", key)]):
+        hit = self._exact([key, _CITY_PREFIX_RE.sub("", key)], key, types)
+        if hit:
+            return hit
+        if set(types or PLACES) & set(PLACES):  # 晋城 → 晋城市 (imports the division table: only now)
+            hit = self._exact(_division_names(key), key, types)
+            if hit:
+                return hit
+        hit = self._link(surface, types)
+        if hit:
+            return hit
+        return self._abbreviation(key, types)
+
+    def _exact(self, candidates, key: str, types) -> Hit | None:
+        for cand in dict.fromkeys(candidates):
             iris = self.by_label.get(cand)
             if iris:
                 hit = self._pick(iris, types, "label")
                 if hit:
                     how = "label" if _norm(hit.label) == key else "alias"
                     return Hit(hit.iri, hit.label, hit.type, how)
-        hit = self._link(surface, types)
-        if hit:
-            return hit
-        return self._abbreviation(key, types)
+        return None
 
     def _link(self, surface: str, types) -> Hit | None:
-        """kg.link.Linker, the extraction's own alias resolution, when that module provides it."""
+        """kg.link.Linker, the extraction's own alias resolution."""
         if not self._linker_tried:
             self._linker_tried = True
             try:
@@ -360,28 +588,60 @@ class EntityIndex:
                 pass
         return out[:n]
 
+    def find_in(self, text: str) -> Hit | None:
+        """The entity whose label or alias is the longest piece of `text` (for suggestions)."""
+        key = _norm(text)
+        found = [k for k in self.by_label if len(k) >= 2 and k in key]
+        if not found:
+            return None
+        best = max(found, key=lambda k: (len(k), k))
+        return self._hit(sorted(self.by_label[best])[0], "label")
+
+    def area_of(self, hit: Hit) -> str:
+        """GB/T 2260 code prefix of a county or place (1405 for a city, the 6 digits for a county):
+        its kg:adminCode, else the division table by name when that is unambiguous."""
+        code = self.codes.get(hit.iri, "")
+        if not code:
+            from .nlp import lexicon
+
+            ds = {d.code for d in lexicon.division_index().get(hit.label, ()) if d.name == hit.label}
+            code = ds.pop() if len(ds) == 1 else ""
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+        return code
+
 
 class TitleIndex:
     """Titles (measures) or names (documents: 文号, title) for the non-entity slots."""
 
-    def __init__(self, names: dict[str, str]):
+    def __init__(self, names: dict[str, str], kinds: dict[str, str] | None = None, kind: str = ""):
         self.names = names  # normalised → as written
+        self.kinds = kinds or {}  # normalised → Document | CitedDocument
+        self.kind = kind
 
     @classmethod
     def measures(cls, graph) -> "TitleIndex":
-        return cls({_norm(str(t)): str(t) for _, t in graph.query(_MEASURE_QUERY)})
+        return cls({_norm(str(t)): str(t) for _, t in graph.query(_MEASURE_QUERY)}, kind="Measure")
 
     @classmethod
     def documents(cls, graph) -> "TitleIndex":
-        return cls({_norm(str(n)): str(n) for _, n, _ in graph.query(_DOCUMENT_QUERY)})
+        names, kinds = {}, {}
+        for _, name, class_ in sorted(graph.query(_DOCUMENT_QUERY), key=lambda r: (str(r[2]), str(r[1]))):
+            key, kind = _norm(str(name)), str(class_).rsplit("#", 1)[-1]
+            if kinds.get(key) != "Document":  # a document of the corpus wins over a citation of it
+                names[key], kinds[key] = str(name), kind
+        return cls(names, kinds)
 
     def resolve(self, surface: str) -> Hit | None:
         key = _norm(surface)
         if key in self.names:
-            return Hit("", self.names[key], "", "title")
-        inside = sorted(k for k in self.names if key and (key in k or k in key) and len(key) >= 4)
+            return Hit("", self.names[key], self.kinds.get(key, self.kind), "title")
+        inside = sorted(k for k in self.names if key and (key in k or k in key) and len(key) >= 4
+                        and len(k) >= 4)
         if len(inside) == 1:
-            return Hit("", self.names[inside[0]], "", "fuzzy")
+            return Hit("", self.names[inside[0]], self.kinds.get(inside[0], self.kind), "fuzzy")
         return None
 
     def suggest(self, surface: str, n: int = 3) -> list[str]:
@@ -392,17 +652,25 @@ class TitleIndex:
 # --- asking ----------------------------------------------------------------------------------
 
 def supported_forms() -> str:
-    lines = ["kg can answer questions of these forms (Chinese or English):"]
-    width = max(display_width(row[4]) for row in QUESTIONS)
-    for q, _, _, _, example, _ in QUESTIONS:
-        lines.append(f"  {example}{' ' * (width - display_width(example))}  → {q}")
-    lines += ["  which measures does 市市场监管局 lead?", "  where is 中北大学 mentioned?"]
+    """The question forms, one example each, with the named query it runs."""
+    lines = ["kg answers questions made of a name, a relation word and a type word, e.g.:"]
+    width = max(display_width(r.example) for r in RULES)
+    for r in RULES:
+        lines.append(f"  {r.example}{' ' * (width - display_width(r.example))}  → {r.query}")
+    lines += ["  relation words: 牵头 (led only); 负责/参与/承担 (all, lead marked); 合作; 建设; 依托; 发布; 引用/提到; 有; 在",
+              "  type words: 任务 项目 企业 公司 研究院 大学 实验室 医院 部门 单位 文件 乡镇 …",
+              "  in English: which measures does 市市场监管局 lead? · who issued 晋市政发〔2022〕32号? · "
+              "where is 中北大学 mentioned?"]
     return "\n".join(lines)
 
 
+def _fold(question: str) -> str:
+    """White space folded and trimmed: linear, and done before any other pattern runs."""
+    return _SPACE_RE.sub(" ", question).strip()
+
+
 def _clean_question(question: str) -> str:
-    q = question.strip()
-    q = _TRAIL_RE.sub("", q)
+    q = _TRAIL_RE.sub("", question)
     q = _LEAD_IN_RE.sub("", q).strip()
     return _CJK_SPACE_RE.sub("", q)
 
@@ -424,6 +692,16 @@ def _clean_slot(text: str) -> str:
         prev = text
         text = _EN_ARTICLE_RE.sub("", _SLOT_STRIP_RE.sub("", text.strip()))
     return text
+
+
+def _accepts(rule: Rule, parse: Parse) -> bool:
+    if rule.relation != parse.relation:
+        return False
+    if rule.last is not None and parse.name and rule.last != parse.name_last:
+        return False
+    if parse.type is None:
+        return None in rule.roles
+    return bool(parse.type.roles & set(r for r in rule.roles if r))
 
 
 class Asker:
@@ -453,46 +731,179 @@ class Asker:
             self._documents = TitleIndex.documents(self.graph)
         return self._documents
 
-    def ask(self, question: str) -> Answer:
-        q = _clean_question(_simplified(question))
-        near: list[tuple[str, list[str]]] = []  # slot text that matched a pattern but did not link
-        for name, param, slot, types, _, patterns in _COMPILED:
-            for rx in patterns:
-                m = rx.search(q)
-                if not m:
-                    continue
-                if slot == "none":
-                    return self._answer(question, name, {}, None, "")
-                surface = _clean_slot(m.group(next(iter(rx.groupindex))))
-                if not surface:
-                    continue
-                index = {"entity": self.entities, "measure": self.measures, "document": self.documents}[slot]
-                hit = index.resolve(surface, types) if slot == "entity" else index.resolve(surface)
-                if hit is None:
-                    near.append((surface, index.suggest(surface, types=types) if slot == "entity"
-                                 else index.suggest(surface)))
-                    continue
-                if slot == "entity" and types and hit.type not in types:
-                    continue
-                return self._answer(question, name, {param: hit.label}, hit, surface)
-        if near:
-            surface, suggestions = near[0]
-            hint = f"; did you mean {'、'.join(suggestions)}?" if suggestions else ""
-            raise QueryError(f"{surface!r} names nothing in the graph{hint}")
-        raise UnsupportedQuestion(f"cannot answer {question!r}.\n{supported_forms()}")
+    def link(self, name: str, kinds) -> Hit | None:
+        """The name as a thing of one of `kinds` (entity classes, Measure, Document), or None."""
+        if "Measure" in kinds:
+            hit = self.measures.resolve(name)
+            if hit:
+                return hit
+        if "Document" in kinds or "CitedDocument" in kinds:
+            hit = self.documents.resolve(name)
+            if hit and hit.type in kinds:
+                return hit
+        classes = tuple(k for k in kinds if k not in ("Measure", "Document"))
+        if classes:
+            hit = self.entities.resolve(name, classes)
+            if hit and hit.type in classes:
+                return hit
+        return None
 
-    def _answer(self, question, name, params, hit, surface) -> Answer:
-        result = run(self.graph, name, params)
-        ans = Answer(question, name, params, result, hit, surface)
-        if "leadBasis" in result.columns and result.rows:
-            bases = sorted({b for b in result.column("leadBasis") if b})
-            ans.notes.append("lead basis: " + "; ".join(
-                {"explicit": "explicit = the clause marks the unit with 牵头",
-                 "first-listed": "first-listed = no unit marked 牵头; the first unit listed is taken as lead"}
-                .get(b, b) for b in bases))
-        if not result.rows:
-            ans.notes.append("no rows: the graph has nothing for this question")
+    def ask(self, question: str) -> Answer:
+        folded = _fold(question)
+        if len(folded) > MAX_QUESTION:
+            raise UnsupportedQuestion(
+                f"the question is {len(folded):,} characters long; kg answers questions of up to "
+                f"{MAX_QUESTION} characters (a name, a relation word and a type word, "
+                f"e.g. 市发改委负责哪些任务？)")
+        q = _clean_question(_simplified(folded))
+        readings = parses(q)
+        unlinked: list[tuple[str, tuple]] = []  # names a rule wanted but the graph does not hold
+        for parse in readings:
+            for rule in RULES:
+                if not _accepts(rule, parse):
+                    continue
+                if not rule.kinds:
+                    return self._answer(question, rule, parse, None)
+                hit = self.link(parse.name, rule.kinds)
+                if hit is not None:
+                    return self._answer(question, rule, parse, hit)
+                unlinked.append((parse.name, rule.kinds))
+        if unlinked:
+            other = self.link(unlinked[0][0], ENTITIES + DOCS + ("Measure",))
+            if other is not None:  # it names something, of a kind the relation does not apply to
+                raise UnsupportedQuestion(self._wrong_kind(question, other, q, readings))
+            raise QueryError(self._unlinked_message(unlinked))
+        raise UnsupportedQuestion(self._refusal(question, q, readings))
+
+    # --- answers ---
+
+    def _answer(self, question: str, rule: Rule, parse: Parse, hit: Hit | None) -> Answer:
+        params = {rule.param: hit.label} if hit is not None else {}
+        tw = parse.type if parse.type is not None and parse.type.classes else ANYTHING
+        if rule.query in _TYPED:
+            params.update(types="|".join(tw.classes), name=tw.name)
+        if rule.query == "entities_in_place":
+            params["area"] = self.entities.area_of(hit)
+        result = run(self.graph, rule.query, params)
+        ans = Answer(question, rule.query, params, result, hit, parse.name if hit else "")
+        if rule.query in _LABEL_COLUMN and parse.type is not None and parse.type.classes:
+            self._filter(ans, parse.type)
+        ans.notes += self._notes(ans, rule, parse, hit)
         return ans
+
+    def _filter(self, ans: Answer, tw: TypeWord) -> None:
+        """Keep the rows whose type and label fit the type word (queries without types/name)."""
+        res = ans.result
+        ti, li = res.columns.index("type"), res.columns.index(_LABEL_COLUMN[ans.query])
+        keep = [i for i, r in enumerate(res.rows) if tw.accepts(r[ti] or "", r[li] or "")]
+        dropped = sorted({res.rows[i][ti] or "?" for i in range(len(res.rows)) if i not in keep})
+        ans.result = Result(res.columns, [res.rows[i] for i in keep],
+                            [res.terms[i] for i in keep] if res.terms else [], res.kind)
+        ans.notes.append(f"type word {tw.word}: kept {tw.describe()} ({len(keep)} of {len(res.rows)} rows"
+                         + (f"; left out {', '.join(dropped)})" if dropped else ")"))
+
+    def _notes(self, ans: Answer, rule: Rule, parse: Parse, hit: Hit | None) -> list[str]:
+        res, notes = ans.result, []
+        name = hit.label if hit else ""
+        if rule.query == "measures_of_unit" and res.rows:
+            roles = res.column("role")
+            titles = {r[0] for r in res.rows}
+            led = {r[0] for r, role in zip(res.rows, roles) if role == "lead"}
+            notes.append(f"{name} is responsible for {len(titles)} measures and leads {len(led)} of them "
+                         "(role = lead; 牵头 asks for those only)")
+        if "leadBasis" in res.columns and res.rows:
+            bases = sorted({b for b in res.column("leadBasis") if b})
+            notes.append("lead basis: " + "; ".join(LEAD_BASES.get(b, b) for b in bases))
+        if rule.query == "entities_in_place":
+            notes += self._place_notes(ans, parse.type or ANYTHING, hit)
+        elif rule.query == "issuer_of_document" and hit is not None and hit.type == "CitedDocument":
+            notes.append(f"{name} is only cited by the documents of the corpus; who issued it is not recorded")
+        elif not res.rows:
+            what = f"{parse.type.word} " if parse.type else ""
+            notes.append(f"no rows: the graph records no {what}answer to this question"
+                         + (f" for {name}" if name else ""))
+        return notes
+
+    def _place_notes(self, ans: Answer, tw: TypeWord, hit: Hit) -> list[str]:
+        res = ans.result
+        things = {r[0] for r in res.rows}
+        if things:
+            hows = res.column("how")
+            located = {r[0] for r, h in zip(res.rows, hows) if h == "located in"}
+            return [f"{len(things)} {tw.word} in {hit.label}: {len(located)} located there in the text, "
+                    f"{len(things) - len(located)} named after it (how)"]
+        others = run(self.graph, "entities_in_place", dict(ans.params, types="|".join(ANYTHING.classes), name=""))
+        counts: dict[str, int] = {}
+        for label, typ in sorted({(r[0], r[1]) for r in others.rows}):
+            counts[typ] = counts.get(typ, 0) + 1
+        seen = "; it records " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + \
+            f" there" if counts else "; it records nothing else there either"
+        return [f"none recorded: the graph has no {tw.word} ({tw.describe()}) located in {hit.label} "
+                f"or named after it{seen}"]
+
+    # --- refusals ---
+
+    def _unlinked_message(self, unlinked) -> str:
+        name, kinds = unlinked[0]
+        classes = tuple(k for k in kinds if k not in ("Measure", "Document"))
+        suggestions = []
+        if "Measure" in kinds:
+            suggestions += self.measures.suggest(name)
+        if "Document" in kinds:
+            suggestions += self.documents.suggest(name)
+        if classes:
+            suggestions += self.entities.suggest(name, types=classes)
+        suggestions = list(dict.fromkeys(suggestions))[:3]
+        hint = f"; did you mean {'、'.join(suggestions)}?" if suggestions else ""
+        return f"{name!r} names nothing in the graph{hint}"
+
+    def _wrong_kind(self, question: str, hit: Hit, cleaned: str, readings) -> str:
+        near = self.nearest(cleaned, readings, hit=hit, n=3)
+        return (f"cannot answer {question.strip()[:80]!r}: {hit.label} is a {hit.type or 'name'}, which the "
+                f"question's relation word does not apply to. Questions about it that work: {' / '.join(near)}"
+                f"\n{supported_forms()}")
+
+    def _refusal(self, question: str, cleaned: str, readings) -> str:
+        near = self.nearest(cleaned, readings)
+        lead = f"cannot answer {question.strip()[:80]!r}."
+        if near:
+            lead += " Nearest forms that work: " + " / ".join(near)
+        return f"{lead}\n{supported_forms()}"
+
+    def nearest(self, cleaned: str, readings=(), n: int = 2, hit: Hit | None = None) -> list[str]:
+        """Answerable questions close to `cleaned`: the forms that apply to the name it contains
+        (asked about that name), then those whose relation and type words it uses."""
+        hit = hit or self.entities.find_in(cleaned)
+        rest = cleaned.replace(hit.label, " ") if hit else cleaned  # words of the name are no hints
+        rels = {p.relation for p in readings} | {k for w, k in _REL.items() if len(w) > 1 and w in rest}
+        types = {w for w in TYPE_WORDS if not w.isascii() and w in rest}
+        if hit is None and not rels and not types:
+            return []  # nothing in the question to go by: the list of forms says it all
+
+        def score(item):
+            i, rule = item
+            fits = hit is not None and hit.type in rule.kinds
+            close = 0.0 if hit else difflib.SequenceMatcher(None, cleaned, rule.example).ratio()
+            return (-fits, -(rule.relation in rels), -any(w in _with_name(rule, "") for w in types),
+                    len(rule.kinds) if fits else 0, -close, i)
+
+        out = []
+        for _, rule in sorted(enumerate(RULES), key=score):
+            fits = hit is not None and hit.type in rule.kinds
+            example = _with_name(rule, hit.label) if fits else rule.example
+            if example not in out:
+                out.append(example)
+            if len(out) == n:
+                break
+        return out
+
+
+def _with_name(rule: Rule, name: str) -> str:
+    """The rule's example asked about `name` instead."""
+    for p in parses(_clean_question(rule.example)):
+        if p.name and p.name in rule.example:
+            return rule.example.replace(p.name, name, 1)
+    return rule.example
 
 
 def ask(graph, question: str) -> Answer:
@@ -506,5 +917,5 @@ def ask_command(args) -> int:
     answer = ask(graph, args.question)
     if args.format != "table":  # keep stdout machine-readable; the explanation goes to stderr
         print("\n".join(answer.header() + answer.notes), file=sys.stderr)
-    print(answer.text(args.format))
+    write_text(answer.text(args.format))
     return 0

@@ -6,7 +6,8 @@ names so any namespace works:
   classes   Department County Enterprise Institution Project; rdfs:subClassOf* is followed
   labels    skos:prefLabel, skos:altLabel, rdfs:label, normalised (no whitespace, （）→(), no quotes)
   mentions  a node with `taIdentRef` → entity and a `line` (or `sourceLine` / `startLine`)
-  measures  `responsibleUnit` → unit, `ledBy` → lead, `startLine` / `endLine`
+  measures  `responsibleUnit` → unit, `ledBy` → lead, `startLine` / `endLine`; `clause` → a node
+            with `beginIndex` / `endIndex` (character offsets of the clause in the input file)
 
 Gold format (researchers can annotate their own gazette the same way and run `kg eval`):
 
@@ -28,10 +29,17 @@ Gold format (researchers can annotate their own gazette the same way and run `kg
                   "units": ["市市场监管局", "市发展改革委"], "collective": ["各县（市、区）人民政府"],
                   "lead": "市市场监管局"}]}
     A clause is found when a measure's [startLine, endLine] holds `line` and the measure
-    starts no later than measure_start_line + 2 (the narrowest such measure is used). Units
-    are matched in order against the measure's responsibleUnit labels; the lead counts when
-    the text marks one (牵头) and a `ledBy` label equals it; the title counts when it is
-    contained in one of the measure's labels.
+    starts no later than measure_start_line + 2 (the narrowest such measure is used). A gold
+    clause with character offsets ("offset", "end": 0-based, end exclusive, into the file as
+    open(path, encoding="utf-8").read() gives it) is found instead by the measure, not yet
+    matched, whose clause node overlaps it most. Units are matched in order against the
+    measure's responsibleUnit labels; the lead counts when the text marks one (牵头) and a
+    `ledBy` label equals it; the title counts when it is contained in one of the measure's labels.
+
+  responsibility by document (a JSON object with "documents", as shared/tools/score_documents.py
+  reads it): {"documents": [{"file": "a.txt", "clauses": [… with offsets …]}]}. Each file, found
+  in the folder given with --texts, is built on its own and scored as above; the totals are
+  summed from each document's precision and recall as score_documents.py sums them.
 
 Matching is greedy in gold order against predictions in the graph's storage order (the order
 rdflib parsed or received the triples), exactly as the script does: when one prediction could
@@ -104,7 +112,7 @@ class ResponsibilityScore:
     leads_ok: int
     leads: int
     titles: int
-    missed_clauses: list[int] = field(default_factory=list)  # gold clause lines not found
+    missed_clauses: list[int] = field(default_factory=list)  # gold clause offsets (or lines) not found
 
     @property
     def units(self) -> tuple[float, float, float]:
@@ -176,7 +184,9 @@ def load_gold(path: str | Path) -> tuple[str, dict]:
         return "entities", gold
     if isinstance(gold, dict) and "clauses" in gold:
         return "responsibility", gold
-    raise InputError(path, 'gold JSON needs a "spans" (entities) or "clauses" (responsibility) list')
+    if isinstance(gold, dict) and isinstance(gold.get("documents"), list):
+        return "documents", gold
+    raise InputError(path, 'gold JSON needs a "spans" (entities), "clauses" (responsibility) or "documents" list')
 
 
 def _predicates(g: rdflib.Graph, name: str) -> list:
@@ -262,7 +272,23 @@ def score_entities(g: rdflib.Graph, gold: dict, lenient: bool = False) -> Entity
 
 # ------------------------------------------------------------------ responsibility
 
-def _measures(g: rdflib.Graph) -> list[tuple[int, int, object, list[set], list[set]]]:
+def _clause_spans(g: rdflib.Graph) -> dict:
+    """Measure → (begin, end) of its clause node, where the graph records one."""
+    begins, ends = _predicates(g, "beginIndex"), _predicates(g, "endIndex")
+    out = {}
+    for p in _predicates(g, "clause"):
+        for m, c in g.subject_objects(p):
+            try:
+                b = min(int(x) for q in begins for x in g.objects(c, q))
+                e = max(int(x) for q in ends for x in g.objects(c, q))
+            except ValueError:
+                continue
+            out[m] = (b, e)
+    return out
+
+
+def _measures(g: rdflib.Graph) -> list[tuple]:
+    """(startLine, endLine, measure, unit labels, lead labels), visited by IRI; lines None if unknown."""
     resp = _predicates(g, "responsibleUnit")
     led = _predicates(g, "ledBy")
     starts, ends = _predicates(g, "startLine"), _predicates(g, "endLine")
@@ -272,7 +298,7 @@ def _measures(g: rdflib.Graph) -> list[tuple[int, int, object, list[set], list[s
             a = min(int(x) for p in starts for x in g.objects(m, p))
             b = max(int(x) for p in ends for x in g.objects(m, p))
         except ValueError:
-            continue  # a measure without lines cannot be placed
+            a = b = None  # placed by its clause offsets only
         units = [labels(g, u) for p in resp for u in g.objects(m, p)]
         leads = [labels(g, u) for p in led for u in g.objects(m, p)]
         out.append((a, b, m, units, leads))
@@ -281,15 +307,28 @@ def _measures(g: rdflib.Graph) -> list[tuple[int, int, object, list[set], list[s
 
 def score_responsibility(g: rdflib.Graph, gold: dict) -> ResponsibilityScore:
     measures = _measures(g)
+    spans = _clause_spans(g)
     r = ResponsibilityScore(len(gold["clauses"]), 0, 0, 0, 0, 0, 0, 0)
+    taken: set = set()
     for c in gold["clauses"]:
-        cands = [x for x in measures if x[0] <= c["line"] <= x[1] and x[0] <= c["measure_start_line"] + 2]
-        if not cands:
+        if "offset" in c:  # the measure whose recorded clause overlaps the gold clause most
+            def overlap(x, c=c):
+                b, e = spans[x[2]]
+                return min(e, c["end"]) - max(b, c["offset"])
+            cands = [x for x in measures if x[2] in spans and x[2] not in taken
+                     and spans[x[2]][0] < c["end"] and c["offset"] < spans[x[2]][1]]
+            pick = max(cands, key=overlap) if cands else None
+        else:
+            cands = [x for x in measures if x[0] is not None and x[0] <= c["line"] <= x[1]
+                     and x[0] <= c["measure_start_line"] + 2]
+            pick = min(cands, key=lambda x: x[1] - x[0]) if cands else None
+        if pick is None:
             r.unit_fn += len(c["units"]) + len(c["collective"])
             r.leads += c["lead"] is not None
-            r.missed_clauses.append(c["line"])
+            r.missed_clauses.append(c.get("offset", c["line"]))
             continue
-        _, _, m, units, leads = min(cands, key=lambda x: x[1] - x[0])
+        _, _, m, units, leads = pick
+        taken.add(m)
         r.found += 1
         left = list(units)
         for u in (norm(u) for u in c["units"] + c["collective"]):
@@ -303,10 +342,74 @@ def score_responsibility(g: rdflib.Graph, gold: dict) -> ResponsibilityScore:
         if c["lead"]:
             r.leads += 1
             r.leads_ok += any(norm(c["lead"]) in ls for ls in leads)
-        title = norm(c["measure_title"])
+        title = norm(c.get("measure_title", ""))
         if any(title in x for x in labels(g, m)):
             r.titles += 1
     return r
+
+
+def document_clauses(doc: dict) -> list[dict]:
+    """The scored clauses of one document of a by-document gold (annotations and table rows)."""
+    out = []
+    for c in doc.get("clauses", []):
+        if c.get("clause_type", "annotation") in ("annotation", "table_row"):
+            c = dict(c)
+            c.setdefault("measure_title", "")
+            c.setdefault("measure_start_line", c["line"])
+            out.append(c)
+    return out
+
+
+@dataclass
+class DocumentsScore:
+    """Per-document scores of a by-document gold, and totals summed as score_documents.py sums them."""
+
+    rows: list[tuple[str, ResponsibilityScore | None, str]]  # (file, score or None, error)
+    found: int = 0
+    clauses: int = 0
+    tp: float = 0.0
+    fp: float = 0.0
+    fn: float = 0.0
+    leads_ok: int = 0
+    leads: int = 0
+
+    @property
+    def units(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score_documents(gold: dict, texts: str | Path) -> DocumentsScore:
+    """Build each gold document's file on its own (from the folder `texts`) and score it."""
+    if not texts or not Path(texts).is_dir():
+        raise InputError(str(texts or "--texts"), "a gold file with \"documents\" needs --texts DIR, the folder of its files")
+    out = DocumentsScore([])
+    for doc in gold["documents"]:
+        clauses = document_clauses(doc)
+        if not clauses:
+            continue
+        n = sum(len(c["units"]) + len(c["collective"]) for c in clauses)
+        try:
+            g = built_graph([Path(texts) / doc["file"]])
+        except KGError as err:
+            out.rows.append((doc["file"], None, str(err)))
+            out.clauses += len(clauses)
+            out.fn += n
+            out.leads += sum(1 for c in clauses if c["lead"])
+            continue
+        s = score_responsibility(g, {"clauses": clauses})
+        out.rows.append((doc["file"], s, ""))
+        p, rec, _ = s.units
+        tp = rec * n
+        out.tp += tp
+        out.fn += n - tp
+        out.fp += (tp / p - tp) if p else 0
+        out.found += s.found
+        out.clauses += s.clauses
+        out.leads_ok += s.leads_ok
+        out.leads += s.leads
+    return out
 
 
 # ------------------------------------------------------------------ reports and command
@@ -334,18 +437,36 @@ def responsibility_report(r: ResponsibilityScore, verbose: bool = False) -> str:
     out = "clauses found %d/%d, unit P/R/F1 %.3f %.3f %.3f, explicit leads %d/%d, titles %d/%d" % (
         r.found, r.clauses, *r.units, r.leads_ok, r.leads, r.titles, r.clauses)
     if verbose and r.missed_clauses:
-        out += "\nclauses not found (gold line): " + ", ".join(map(str, r.missed_clauses))
+        out += "\nclauses not found (gold offset or line): " + ", ".join(map(str, r.missed_clauses))
     return out
 
 
-def bundled_graph() -> rdflib.Graph:
-    """Build the bundled gazette in memory (no files written), triples in a fixed order."""
+def documents_report(d: DocumentsScore, verbose: bool = False) -> str:
+    lines = []
+    for name, s, error in d.rows:
+        if s is None:
+            lines.append("%-36s build failed: %s" % (name, error))
+            continue
+        lines.append("%-36s clauses %d/%d  units P %.2f R %.2f F1 %.2f  leads %d/%d" % (
+            name, s.found, s.clauses, *s.units, s.leads_ok, s.leads))
+        if verbose and s.missed_clauses:
+            lines.append("   clauses not found (gold offset or line): " + ", ".join(map(str, s.missed_clauses)))
+    lines.append("all: clauses found %d/%d, unit P/R/F1 %.3f %.3f %.3f, leads %d/%d" % (
+        d.found, d.clauses, *d.units, d.leads_ok, d.leads))
+    return "\n".join(lines)
+
+
+def built_graph(paths=None) -> rdflib.Graph:
+    """Build the given files (the bundled gazette by default) in memory, triples in a fixed order."""
     try:
         from .build import build_corpus
         from .rdf import corpus_graph
     except ImportError as err:
         raise KGError(f"cannot build in memory ({err}); pass --graph out/graph.ttl") from err
-    built = corpus_graph(build_corpus())
+    corpus = build_corpus([str(p) for p in paths] if paths else None)
+    if paths and not corpus.documents:
+        raise corpus.errors[0] if corpus.errors else InputError(str(paths[0]), "no documents found")
+    built = corpus_graph(corpus)
     # lenient ties follow triple order (see above): a fixed order gives the same numbers every run
     g = rdflib.Graph()
     for prefix, ns in built.namespaces():
@@ -355,9 +476,17 @@ def bundled_graph() -> rdflib.Graph:
     return g
 
 
+def bundled_graph() -> rdflib.Graph:
+    """The bundled gazette built in memory (no files written)."""
+    return built_graph()
+
+
 def eval_command(args) -> int:
-    """`kg eval GOLD.json [--graph PATH] [-v]`: print P/R/F1 tables."""
+    """`kg eval GOLD.json [--graph PATH] [--texts DIR] [-v]`: print P/R/F1 tables."""
     kind, gold = load_gold(args.gold)
+    if kind == "documents":
+        print(documents_report(score_documents(gold, getattr(args, "texts", None)), args.verbose))
+        return 0
     g = load_graph(args.graph) if args.graph else bundled_graph()
     if kind == "entities":
         report = entity_report(score_entities(g, gold, False), score_entities(g, gold, True), args.verbose)

@@ -25,6 +25,7 @@ WRITERS: dict[str, Callable] = {}
 TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "id"}
 SUFFIX = {"ttl": "graph.ttl", "nt": "graph.nt", "nq": "graph.nq", "trig": "graph.trig",
           "jsonld": "graph.jsonld", "csv": "", "graphml": "graph.graphml", "gexf": "graph.gexf"}
+CSV_FILES = ("entities.csv", "relations.csv")  # the csv export: two files in a folder
 
 
 class ExportError(KGError):
@@ -150,7 +151,7 @@ def write_csv(oxquads, out: Path):
     from .views import entity_rows, relation_rows
 
     out = Path(out)
-    for name, (header, rows) in (("entities.csv", entity_rows(oxquads)), ("relations.csv", relation_rows(oxquads))):
+    for name, (header, rows) in zip(CSV_FILES, (entity_rows(oxquads), relation_rows(oxquads))):
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(header)
@@ -206,5 +207,11 @@ def export_command(args) -> int:
     src = trig if graph.suffix != ".trig" and trig.is_file() else graph
     quads = load_quads(src)
     target = export(quads, args.format, graph.parent, Path(args.out) if args.out else None)
-    print(target)
+    for path in written_files(target):
+        print(path)
     return 0
+
+
+def written_files(target: Path) -> list[Path]:
+    """The files an export wrote: the file itself, or the CSV files in the folder."""
+    return [target / name for name in CSV_FILES] if Path(target).is_dir() else [target]

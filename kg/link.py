@@ -33,7 +33,7 @@ _SPACE = re.compile(r"\s+")
 _LOCAL_PREFIX = re.compile(r"^(市级|市属|市|省级|省属|省)(?!场|区|民|政府)")
 # Enterprise / institution suffix families used to compare abbreviations.
 _FAMILIES = (("集团",), ("股份有限公司", "有限责任公司", "有限公司", "股份公司", "分公司", "公司"),
-             ("大学", "学院"), ("研究院", "研究所"), ("医院",), ("中心",), ("实验室",))
+             ("科学院", "科院"), ("大学", "学院"), ("研究院", "研究所", "所"), ("医院",), ("中心",), ("实验室",))
 
 
 def entity_key(type_: str, label: str) -> str:
@@ -61,6 +61,11 @@ class Place:
 
         where = cls.of_code(document_city(doc))
         head = "".join(doc.issuers) + doc.title
+        if not where.province:  # a provincial document names no city: its 省 is the province it names
+            from .nlp import document_province
+
+            code = document_province(doc)
+            where = cls("", next((d.name for d in lexicon.divisions() if d.level == "province" and d.code[:2] == code), ""))
         for s, e in lexicon.official_places(head):
             ds = [d for d in lexicon.division_index()[head[s:e]] if d.level == "county" and d.name == head[s:e]]
             if ds and head.startswith(("人民政府", "政府", "委", "办"), e):
@@ -183,10 +188,69 @@ def is_abbreviation(short: str, long_: str) -> bool:
     head, long_head = short[: -len(suffix)], long_[: -len(long_suffix)]
     if not head or not _subsequence(head, long_head):
         return False
+    if suffix != long_suffix and _subsequence(suffix, long_suffix):
+        return True  # a standard contraction of the whole name: 中科院 = 中国科学院, 半导体所 = 半导体研究所
     if _FAMILIES[fam][0] in ("医院", "中心") and suffix == long_suffix:
         return len(long_head) - len(head) <= 2  # 市传染病医院 = 市传染病专科医院
     # elsewhere a leading part names another body: 晋能控股集团 (the parent), 山西大学 ≠ 山西科技大学
     return not long_head.startswith(head) and (fam <= 1 or suffix == long_suffix)
+
+
+# Words a name may drop without naming another body: 光机电研究院 = 光机电产业研究院.
+_FILLERS = re.compile(r"产业|技术")
+_COMPANY = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|股份公司|公司)$")
+
+
+def split_place(name: str) -> tuple[str, str]:
+    """(official name of the leading place, rest): 晋城光机电研究院 → (晋城市, 光机电研究院);
+    ("", name) when no division name opens it, or nothing would be left."""
+    p = lexicon.place_at(name, 0)
+    if not p or len(name) - len(p) < 2:
+        return "", name
+    return _full_place(p), name[len(p):]
+
+
+def _variant_merges(idents: list[tuple]) -> dict[tuple, tuple]:
+    """Short and long forms of one organisation, beyond declared aliases and abbreviations:
+
+    - with and without its place, or with the place written short (光机电产业研究院,
+      晋城市光机电产业研究院, 晋城光机电研究院: a filler such as 产业 may drop out too);
+    - a firm's trade name and its registered name (阳泰龙焱 = 山西阳泰龙焱能源科技有限公司,
+      X公司 = X有限公司: the rest of the long name is trade words and a company suffix).
+
+    Only where the long form is unique; the short form joins it."""
+    out: dict[tuple, tuple] = {}
+    by_core: dict[tuple, list[tuple]] = defaultdict(list)
+    for ident in sorted(idents):
+        place, rest = split_place(ident[1])
+        by_core[(ident[0], _FILLERS.sub("", rest))].append((place, ident))
+    for key, members in sorted(by_core.items()):
+        places = {p for p, _ in members if p}
+        if len(places) != 1 or len(key[1]) < 3:
+            continue  # the same name in two places is two bodies
+        target = max((i for _, i in members), key=lambda i: (len(i[1]), i[1]))
+        for _, ident in members:
+            if ident != target:
+                out[ident] = target
+    firms = [i for i in idents if i[0] == "Enterprise"]
+    long_forms = defaultdict(list)
+    for ident in firms:
+        m = _COMPANY.search(ident[1])
+        if m and not ident[1].endswith("分公司"):
+            long_forms[split_place(ident[1][: m.start()])[1]].append(ident)
+    from .nlp.lists import is_kind
+
+    for ident in firms:
+        if ident in out or ident[1].endswith(("集团", "分公司")):
+            continue
+        base = split_place(_COMPANY.sub("", ident[1]) if not ident[1].endswith("有限公司") else "")[1]
+        if len(base) < 2:
+            continue
+        cands = {lg for b, lgs in long_forms.items() if b.startswith(base) and (b == base or is_kind(b[len(base):]))
+                 for lg in lgs if lg != ident}
+        if len(cands) == 1:
+            out[ident] = cands.pop()
+    return out
 
 
 # ---------------------------------------------------------------- link
@@ -222,7 +286,15 @@ def _division_name(code: str) -> str:
 
 
 def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity]:
-    """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`."""
+    """Group mentions into entities (sets `mention.entity`); entities keyed by `entity_key`.
+
+    First the corpus-level pass (kg.nlp.repeat) trims prose glued to names the document also
+    writes alone, and adds to `mentions` the other occurrences of names recognised somewhere and
+    the short forms documents declare."""
+    from .nlp.repeat import repeats, trim_glued
+
+    mentions[:] = trim_glued(mentions, documents)
+    mentions.extend(repeats(mentions, documents))
     places = {d.id: Place.of_document(d) for d in documents}
     blocks = {d.id: d.blocks for d in documents}
     groups: dict[tuple, _Group] = {}
@@ -242,6 +314,8 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
         g.mentions.append(m)
         if m.canonical_hint and m.label not in ("County", "Place", "Policy"):
             g.hints.append(m.canonical_hint)
+            if m.basis == "abbreviation":
+                g.surfaces.append(_norm(m.text))  # a declared short form is an alias of its own
         else:
             g.surfaces.append(_norm(m.text))
         if m.label == "County":
@@ -277,6 +351,9 @@ def link(mentions: list[Mention], documents: list[Document]) -> dict[str, Entity
             longs = [lg for lg in by_first[short[1][:1]] if lg != short and is_abbreviation(short[1], lg[1])]
             if len(longs) == 1:
                 merged[short] = longs[0]
+
+    for short, long_ in sorted(_variant_merges([i for i in groups if i[0] in ("Enterprise", "Institution")]).items()):
+        merged.setdefault(short, long_)
 
     def root(i):
         seen = set()

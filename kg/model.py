@@ -23,6 +23,7 @@ class Source:
     sha256: str  # of the raw bytes
     line_starts: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()  # decoded, but not cleanly (e.g. truncated UTF-8 replaced by U+FFFD)
+    bom: int = 0  # 1 when the file starts with a UTF-8 byte-order mark, which `text` drops
 
     def __post_init__(self):
         if not self.line_starts:
@@ -37,6 +38,11 @@ class Source:
     def line_of(self, offset: int) -> int:
         """1-based line number of a character offset."""
         return bisect.bisect_right(self.line_starts, offset)
+
+    def file_offset(self, offset: int) -> int:
+        """The offset in the file as Python reads it (open(path, encoding="utf-8").read(): line ends
+        normalised as here, but a UTF-8 byte-order mark kept as a character): what the graph publishes."""
+        return offset + self.bom
 
     @property
     def name(self) -> str:
@@ -149,6 +155,7 @@ class Mention:
     source: str = ""  # source path
     canonical_hint: str = ""  # a fuller form implied by the text (e.g. coordination expansion)
     entity: str = ""  # key of the linked entity, set by link
+    basis: str = ""  # why this is a name: suffix | lexicon | list-context | heading | corpus-repeat | …
 
 
 @dataclass
@@ -162,6 +169,7 @@ class Entity:
     code: str = ""  # administrative division code for counties
     level: str = ""  # 国家 | 省 | 市 | 县 where known
     mentions: list[Mention] = field(default_factory=list)
+    basis: str = ""  # "assumed": a clause unit nothing typed (unknown name, no telling head noun)
 
 
 @dataclass(frozen=True)
@@ -184,9 +192,16 @@ class Measure:
     start_line: int
     end_line: int
     units: list[str] = field(default_factory=list)  # entity keys, in written order
-    lead: str = ""  # entity key
-    lead_basis: str = ""  # "explicit" (marked 牵头) | "first-listed"
-    clause: Evidence | None = None
+    leads: list[str] = field(default_factory=list)  # entity keys: every unit marked 牵头 (joint leads), else one
+    # how the lead is known: "explicit" (marked 牵头 or labelled 牵头单位), "stated-convention" (the
+    # document says the first listed leads), "table-column" (a 牵头单位 column), "prose" (a sentence
+    # assigns it: A为牵头单位, 由A牵头…, 市工信局：负责…), "first-listed" (assumed: the first unit)
+    lead_basis: str = ""
+    clause: Evidence | None = None  # the clause as written, with source offsets
+
+    @property
+    def lead(self) -> str:
+        return self.leads[0] if self.leads else ""
 
 
 @dataclass

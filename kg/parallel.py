@@ -15,12 +15,19 @@ so `doc.source is source` holds in the result as in a serial run.
 """
 from __future__ import annotations
 
+import io
 import multiprocessing
+import os
+import pickle
+import select
+import signal
+import threading
+import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 
-from .cache import dumps_detached, loads_attached
 from .errors import KGError
 from .model import Document, Mention, Source
 
@@ -34,6 +41,43 @@ MIN_CHARS_PER_WORKER = 400_000
 
 class ParallelError(KGError):
     """A worker process died, or the Dask scheduler could not be reached."""
+
+
+# --- records between processes (pickles: only between this build's own processes, never from disk)
+
+_SOURCE_ID = "kg-source"  # persistent id standing for the Source in a pickle
+
+
+class _DetachingPickler(pickle.Pickler):
+    def __init__(self, file, source: Source):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._source = source
+
+    def persistent_id(self, obj):
+        return _SOURCE_ID if obj is self._source else None
+
+
+class _AttachingUnpickler(pickle.Unpickler):
+    def __init__(self, file, source: Source):
+        super().__init__(file)
+        self._source = source
+
+    def persistent_load(self, pid):
+        if pid != _SOURCE_ID:
+            raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+        return self._source
+
+
+def dumps_detached(obj, source: Source) -> bytes:
+    """Pickle `obj` with every reference to `source` left out (its text is not copied)."""
+    buf = io.BytesIO()
+    _DetachingPickler(buf, source).dump(obj)
+    return buf.getvalue()
+
+
+def loads_attached(data: bytes, source: Source):
+    """Inverse of dumps_detached: references come back as `source` itself."""
+    return _AttachingUnpickler(io.BytesIO(data), source).load()
 
 
 # --- what runs in a worker -------------------------------------------------------------------
@@ -58,8 +102,64 @@ _WARM_TEXT = """某市人民政府
 """
 
 
-def _warm_worker(documents_fn=None, mentions_fn=None):
-    """Build the spaCy pipeline and the recognisers' lazy tables once per worker, before real work."""
+def exit_with(pid: int) -> None:
+    """End this process as soon as process `pid` ends, however it ends (SIGKILL included).
+
+    A worker's parent is not always the process that started the work (a forkserver worker's
+    parent is the forkserver, which itself lives on while workers hold its pipe), and
+    PR_SET_PDEATHSIG fires on the death of the forking *thread*; so a daemon thread waits for
+    the process by pid instead: on a pidfd (Linux), else by polling twice a second.
+    """
+    def wait():
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while _alive(pid):
+                time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=wait, daemon=True, name="kg-exit-with-parent").start()
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM (kill, a service manager, a CI timeout) stops the command as Ctrl-C does, so the
+    same clean-up runs: workers killed, temp files removed. Only in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _warm_worker(documents_fn=None, mentions_fn=None, parent_pid=None):
+    """Die with the build; build the spaCy pipeline and the recognisers' lazy tables once per
+    worker, before real work."""
+    if parent_pid is not None:
+        exit_with(parent_pid)
     try:
         from .nlp import make_nlp
 
@@ -140,14 +240,24 @@ class _LocalPool:
             ctx.set_forkserver_preload(["kg.pipeline", "kg.nlp", "spacy"])  # imported once, inherited by each worker
         self.n = workers
         self._ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker,
-                                       initargs=(documents_fn, mentions_fn))
+                                       initargs=(documents_fn, mentions_fn, os.getpid()))
         for _ in range(workers):  # start every worker now so they warm up while the caller segments
             self._ex.submit(_noop)
 
     def submit(self, fn, *args):
         return self._ex.submit(fn, *args)
 
-    def close(self):
+    def close(self, abort: bool = False):
+        """Wait for the workers to end; with `abort` (an error or Ctrl-C/SIGTERM), kill them first
+        rather than wait for the tasks they are running."""
+        if abort:
+            # a task still waiting in the pipe to the workers would block the executor's join
+            # for ever once they are gone (Python 3.11.2 hangs there): drop it instead
+            call_queue = getattr(self._ex, "_call_queue", None)
+            if call_queue is not None:
+                call_queue.cancel_join_thread()
+            for proc in list((getattr(self._ex, "_processes", None) or {}).values()):
+                proc.kill()
         self._ex.shutdown(wait=True, cancel_futures=True)
 
 
@@ -172,7 +282,7 @@ class _DaskPool:
     def submit(self, fn, *args):
         return self.client.submit(fn, *args, pure=False)
 
-    def close(self):
+    def close(self, abort: bool = False):
         if self._own:
             self.client.close()
 
@@ -193,10 +303,16 @@ def _chunks(docs: list[Document], parts: int) -> list[list[Document]]:
     return out
 
 
-def _run(pool, sources: list[Source], documents_fn, mentions_fn) -> list[Result]:
+def _done(progress, source: Source, result: Result) -> Result:
+    if progress is not None:
+        progress.advance(len(source.text), len(result[0]))
+    return result
+
+
+def _run(pool, sources: list[Source], documents_fn, mentions_fn, progress=None) -> list[Result]:
     if len(sources) >= CHUNKS_PER_WORKER * pool.n:
         futures = [pool.submit(_source_task, s, documents_fn, mentions_fn) for s in sources]
-        return [_result(f, s) for f, s in zip(futures, sources)]
+        return [_done(progress, s, _result(f, s)) for f, s in zip(futures, sources)]
     per_source = [documents_fn(s) for s in sources]  # meanwhile the workers start up
     total = sum(max(1, d.end - d.start) for docs in per_source for d in docs) or 1
     jobs = []  # (source index, future)
@@ -206,16 +322,23 @@ def _run(pool, sources: list[Source], documents_fn, mentions_fn) -> list[Result]
         for chunk in _chunks(docs, parts):
             jobs.append((i, pool.submit(_mentions_task, s, dumps_detached(chunk, s), mentions_fn)))
     results: list[Result] = [([], []) for _ in sources]
-    for i, fut in jobs:
+    left = [len(s.text) for s in sources]  # characters not yet reported, per source
+    last = {i: k for k, (i, _) in enumerate(jobs)}
+    for k, (i, fut) in enumerate(jobs):
         docs, per_doc = _result(fut, sources[i])
         results[i][0].extend(docs)
         for ms in per_doc:
             results[i][1].extend(ms)
+        if progress is not None:  # a chunk of one source's documents; its last one reports the rest
+            chars = left[i] if last[i] == k else min(left[i], sum(max(1, d.end - d.start) for d in docs))
+            left[i] -= chars
+            progress.advance(chars, len(docs))
     return results
 
 
 def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=None, *,
-                documents_fn=None, mentions_fn=None, min_chars_per_worker: int | None = None) -> list[Result]:
+                documents_fn=None, mentions_fn=None, min_chars_per_worker: int | None = None,
+                progress=None) -> list[Result]:
     """(documents, mentions) per source, in order; the same whatever the workers or the cache.
 
     `workers` > 1 runs local processes, but no more than one per `min_chars_per_worker`
@@ -223,7 +346,8 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
     about what the serial loop spends on that much text. `scheduler` (address or
     distributed.Client) runs on Dask instead, whatever the size. `cache` (kg.cache.Cache) skips sources already built by this pipeline
     version. `documents_fn`/`mentions_fn` default to kg.pipeline.documents_of/mentions_of;
-    for processes they must be importable module-level functions.
+    for processes they must be importable module-level functions. `progress` (kg.progress) is
+    told of each source (or chunk) done.
     """
     from . import pipeline
 
@@ -231,21 +355,26 @@ def map_sources(sources: list[Source], workers: int = 1, scheduler=None, cache=N
     mentions_fn = mentions_fn or pipeline.mentions_of
     results: list[Result | None] = [cache.get(s) if cache is not None else None for s in sources]
     todo = [i for i, r in enumerate(results) if r is None]
+    for s, r in zip(sources, results):
+        if r is not None:
+            _done(progress, s, r)  # from the cache
     if todo:
         todo_sources = [sources[i] for i in todo]
         min_chars = MIN_CHARS_PER_WORKER if min_chars_per_worker is None else min_chars_per_worker
         if min_chars > 0:
             workers = min(workers, sum(len(s.text) for s in todo_sources) // min_chars)
         if scheduler is None and workers <= 1:
-            fresh = [_serial(s, documents_fn, mentions_fn) for s in todo_sources]
+            fresh = [_done(progress, s, _serial(s, documents_fn, mentions_fn)) for s in todo_sources]
         else:
             pool = _DaskPool(scheduler) if scheduler is not None else _LocalPool(workers, documents_fn, mentions_fn)
+            done = False
             try:
-                fresh = _run(pool, todo_sources, documents_fn, mentions_fn)
+                fresh = _run(pool, todo_sources, documents_fn, mentions_fn, progress)
+                done = True
             except BrokenProcessPool as err:
                 raise ParallelError(f"a worker process died (out of memory?) while building {len(todo)} source(s): {err}") from err
             finally:
-                pool.close()
+                pool.close(abort=not done)
         for i, r in zip(todo, fresh):
             results[i] = r
             if cache is not None:

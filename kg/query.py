@@ -23,6 +23,7 @@ import datetime
 import io
 import json
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -337,8 +338,8 @@ def _py(term):
     return str(term)
 
 
-def run(graph, name_or_text: str, params: dict | None = None, directory=None) -> Result:
-    """Run a named query (or .rq path, or query text) on `graph` with parameter bindings."""
+def bind(name_or_text: str, params: dict | None = None, directory=None) -> tuple[NamedQuery, str]:
+    """The query and its text with the parameters bound (checked: declared, all given, syntax)."""
     nq = resolve(name_or_text, directory)
     params = dict(params or {})
     if nq.params:
@@ -355,19 +356,57 @@ def run(graph, name_or_text: str, params: dict | None = None, directory=None) ->
             raise QueryError(f"{nq.name}: {' and '.join(parts)} (parameters — {usage})")
     elif params and nq.path:
         raise QueryError(f"{nq.name} takes no parameters; got {', '.join(sorted(params))}")
-    if not _bundled(nq):  # queries/ is known to parse and stay local (tests): no rdflib parse at start-up
+    if not _bundled(nq):
+        check_syntax(nq.text, nq.name)
+    return nq, inject_values(nq.text, params)
+
+
+def run(graph, name_or_text: str, params: dict | None = None, directory=None) -> Result:
+    """Run a named query (or .rq path, or query text) on `graph` with parameter bindings."""
+    nq, text = bind(name_or_text, params, directory)
+    if not _bundled(nq):  # queries/ parse, stay local and use no GRAPH (tests): no rdflib parse at start-up
         tree = check_syntax(nq.text, nq.name)
         reason = remote_access(tree, lambda: graph_names(graph))
         if reason:
             raise QueryError(f"{nq.name}: {reason}")
-    text = inject_values(nq.text, params)
-    try:
-        res = graph.query(text)
+        if not getattr(graph, "context_aware", False) and \
+                any(c.name == "GraphGraphPattern" for c in grammar_nodes(tree)):
+            raise QueryError(f"{nq.name}: GRAPH needs named graphs, and this graph is loaded as one default "
+                             "graph (rdflib engine, a .ttl or .nt file); query graph.trig or graph.nq for the "
+                             "per-document graphs, or use --engine oxigraph")
+    try:  # rdflib evaluates lazily: the rows are computed in _result, inside the try
+        return _result(graph.query(text))
     except QueryError:
         raise
     except Exception as err:  # engine errors (type errors, oxigraph evaluation errors)
         raise QueryError(f"{nq.name}: {type(err).__name__}: {err}") from err
-    return _result(res)
+
+
+def run_with_timeout(graph_path, name_or_text: str, params: dict | None, timeout: float,
+                     engine: str = "auto", persist_dir=None) -> Result:
+    """Run a query in a worker process that holds the graph and is killed at the deadline
+    (kg serve's worker: a thread cannot be stopped, a process can). `timeout` counts from the
+    moment the worker has loaded the graph."""
+    from .serve import Refused, WorkerPool
+
+    nq, text = bind(name_or_text, params)
+    pool = WorkerPool(graph_path, engine=engine, persist_dir=persist_dir, size=1)
+    try:
+        kind, payload, _ = pool.run(text, timeout, sys.maxsize)
+    except Refused as err:
+        if err.status == 503 and "timed out" in str(err):
+            raise QueryError(f"{nq.name}: stopped after {timeout:g} s (--timeout); narrow the query "
+                             "(a LIMIT, a bound variable) or allow more time") from None
+        raise QueryError(f"{nq.name}: {err}") from None
+    finally:
+        pool.close()
+    if kind == "ASK":
+        return Result(["ask"], [(payload,)], [(Literal(payload),)], "ASK")
+    if kind in ("CONSTRUCT", "DESCRIBE"):
+        terms = sorted(payload, key=lambda t: tuple(x.n3() for x in t))
+        return Result(["subject", "predicate", "object"], [tuple(_py(x) for x in t) for t in terms], terms, kind)
+    columns, rows = payload
+    return Result(list(columns), [tuple(_py(x) for x in r) for r in rows], [tuple(r) for r in rows], "SELECT")
 
 
 def _bundled(nq: NamedQuery) -> bool:
@@ -543,11 +582,21 @@ def query_command(args) -> int:
     else:
         raise QueryError("give a named query (see `kg query --list`), a .rq file or --sparql TEXT")
     params = parse_params(args.param)
-    nq = resolve(target)
-    if not _bundled(nq):
-        check_syntax(nq.text, nq.name)  # fail on syntax before loading a large graph
-    graph = load_graph(args.graph, engine=getattr(args, "engine", "auto"),
-                       persist_dir=getattr(args, "store", None))
-    result = run(graph, target, params)
-    print(format_result(result, args.format))
+    bind(target, params)  # fail on parameters and syntax before loading a large graph
+    engine, store = getattr(args, "engine", "auto"), getattr(args, "store", None)
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and timeout <= 0:
+        raise QueryError(f"--timeout {timeout:g}: expected a number of seconds above 0")
+    if timeout:
+        from .store import check_graph_path
+
+        result = run_with_timeout(check_graph_path(args.graph), target, params, timeout, engine, store)
+    else:
+        result = run(load_graph(args.graph, engine=engine, persist_dir=store), target, params)
+    write_text(format_result(result, args.format))
     return 0
+
+
+def write_text(text: str) -> None:
+    """Print `text` ending in exactly one newline (CSV and TSV already end in one)."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -117,6 +117,16 @@ def entity_quads(e: Entity) -> Iterator[tuple]:
         yield ox.Quad(s, KG.adminCode, _str(e.code), g)
     if e.level:
         yield ox.Quad(s, KG.adminLevel, _str(e.level), g)
+    for basis in entity_bases(e):
+        yield ox.Quad(s, KG.basis, _str(basis), g)
+    if e.basis:
+        yield ox.Quad(s, KG.typeBasis, _str(e.basis), g)
+
+
+def entity_bases(e: Entity) -> list[str]:
+    """Why kg took the entity for a name, one value per kind of evidence among its mentions;
+    "unit-name" for a unit known only from a responsibility clause or an issuer line."""
+    return sorted({m.basis for m in e.mentions if m.basis}) or ["unit-name"]
 
 
 def document_quads(doc) -> Iterator[tuple]:
@@ -163,8 +173,8 @@ def mention_quads(m, doc, sections: set) -> Iterator[tuple]:
     yield ox.Quad(s, RDF.type, KG.Mention, g)
     yield ox.Quad(s, RDF.type, NIF.Phrase, g)
     yield ox.Quad(s, NIF.anchorOf, _str(m.text), g)
-    yield ox.Quad(s, NIF.beginIndex, ox.Literal(str(m.start), datatype=XSD_NNI), g)
-    yield ox.Quad(s, NIF.endIndex, ox.Literal(str(m.end), datatype=XSD_NNI), g)
+    yield ox.Quad(s, NIF.beginIndex, ox.Literal(str(doc.source.file_offset(m.start)), datatype=XSD_NNI), g)
+    yield ox.Quad(s, NIF.endIndex, ox.Literal(str(doc.source.file_offset(m.end)), datatype=XSD_NNI), g)
     yield ox.Quad(s, KG.line, _int(m.line), g)
     yield ox.Quad(s, NIF.referenceContext, source_iri(doc.source), g)
     yield ox.Quad(s, ITSRDF.taIdentRef, node(m.entity), g)
@@ -175,7 +185,12 @@ def mention_quads(m, doc, sections: set) -> Iterator[tuple]:
             yield ox.Quad(s, KG.inSection, section_iri(doc.id, path), g)
 
 
-def measure_quads(ms) -> Iterator[tuple]:
+def measure_quads(ms, source=None) -> Iterator[tuple]:
+    """A measure, its units in order (qualified associations), its lead(s) and its clause.
+
+    The clause is a nif:Phrase whose offsets index the input file as decoded (Source.file_offset);
+    its anchorOf is the source text between them.
+    """
     s = node(ms.key)
     g = doc_iri(ms.doc_id)
     yield ox.Quad(s, RDF.type, KG.Measure, g)
@@ -187,6 +202,7 @@ def measure_quads(ms) -> Iterator[tuple]:
         yield ox.Quad(s, KG.inSection, section_iri(ms.doc_id, ms.section), g)
     yield ox.Quad(s, KG.startLine, _int(ms.start_line), g)
     yield ox.Quad(s, KG.endLine, _int(max(ms.start_line, ms.end_line)), g)
+    leads = set(ms.leads)
     for order, unit in enumerate(ms.units, 1):
         u = node(unit)
         yield ox.Quad(s, KG.responsibleUnit, u, g)
@@ -194,14 +210,25 @@ def measure_quads(ms) -> Iterator[tuple]:
         yield ox.Quad(s, PROV.qualifiedAssociation, a, g)
         yield ox.Quad(a, RDF.type, PROV.Association, g)
         yield ox.Quad(a, PROV.agent, u, g)
-        yield ox.Quad(a, PROV.hadRole, KG.LeadRole if unit == ms.lead else KG.PartnerRole, g)
+        yield ox.Quad(a, PROV.hadRole, KG.LeadRole if unit in leads else KG.PartnerRole, g)
         yield ox.Quad(a, KG.unitOrder, _int(order), g)
-    if ms.lead:
-        yield ox.Quad(s, KG.ledBy, node(ms.lead), g)
+    for lead in ms.leads:
+        yield ox.Quad(s, KG.ledBy, node(lead), g)
+    if ms.leads:
         yield ox.Quad(s, KG.leadBasis, _str(ms.lead_basis), g)
-    if ms.clause:
-        yield ox.Quad(s, KG.clauseText, _zh(ms.clause.quote), g)
-        yield ox.Quad(s, KG.line, _int(ms.clause.line), g)
+    ev = ms.clause
+    if ev:
+        yield ox.Quad(s, KG.clauseText, _zh(ev.quote), g)
+        yield ox.Quad(s, KG.line, _int(ev.line), g)
+    if ev and source is not None and 0 <= ev.start < ev.end:
+        c = ID[f"{iri_escape(ms.key)}/clause"]
+        yield ox.Quad(s, KG.clause, c, g)
+        yield ox.Quad(c, RDF.type, NIF.Phrase, g)
+        yield ox.Quad(c, NIF.anchorOf, _str(source.text[ev.start:ev.end]), g)
+        yield ox.Quad(c, NIF.beginIndex, ox.Literal(str(source.file_offset(ev.start)), datatype=XSD_NNI), g)
+        yield ox.Quad(c, NIF.endIndex, ox.Literal(str(source.file_offset(ev.end)), datatype=XSD_NNI), g)
+        yield ox.Quad(c, NIF.referenceContext, source_iri(source), g)
+        yield ox.Quad(c, KG.line, _int(ev.line), g)
 
 
 def relation_quads(r) -> Iterator[tuple]:
@@ -256,7 +283,8 @@ def corpus_quads(corpus, options: dict | None = None) -> Iterator[tuple]:
         if m.entity and m.doc_id in docs:
             yield from mention_quads(m, docs[m.doc_id], sections[m.doc_id])
     for ms in corpus.measures:
-        yield from measure_quads(ms)
+        doc = docs.get(ms.doc_id)
+        yield from measure_quads(ms, doc.source if doc else None)
     for r in corpus.relations:
         yield from relation_quads(r)
     yield from build_quads(corpus, options)

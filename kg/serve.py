@@ -5,8 +5,11 @@
 The HTTP side (stdlib ThreadingHTTPServer) only reads requests and formats answers; every
 query is parsed, vetted and evaluated in a worker process that holds the graph. A query
 that outlives its deadline gets 503 and its worker is killed (a thread cannot be stopped;
-a process can) and replaced in the background, so a runaway query never keeps the server
-busy. Refused with 4xx: updates (403), SERVICE and FROM/FROM NAMED of graphs the dataset does
+a process can) and replaced in the background. The last free worker runs a query for at most
+SHORT_TIMEOUT seconds, so runaway queries can hold all workers but one, and a short query still
+gets an answer at once. Workers end with the server (SIGTERM, Ctrl-C, even SIGKILL). No CORS
+header unless origins are allowed with `--cors ORIGIN`: otherwise any web page the user visits
+could read the local endpoint. Refused with 4xx: updates (403), SERVICE and FROM/FROM NAMED of graphs the dataset does
 not hold (403: the endpoint never fetches remote data or files), queries over
 MAX_QUERY_BYTES (413), malformed queries (400, with line and column).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import os
 import queue
 import socket
 import subprocess
@@ -32,6 +36,8 @@ from .errors import InputError
 
 MAX_QUERY_BYTES = 64 * 1024
 DEFAULT_TIMEOUT = 10.0
+SHORT_TIMEOUT = 2.0  # seconds a query may run on the last free worker
+DEFAULT_WORKERS = 3  # two for any query, the third kept for short ones while those run
 DEFAULT_MAX_ROWS = 10_000
 ENDPOINT_PATHS = ("/", "/sparql", "/query")
 
@@ -139,6 +145,10 @@ def _worker_main(conn, graph_path, engine, persist_dir):
     except Exception as err:  # report any load failure to the parent, which raises it
         conn.send(("error", 500, f"cannot load {graph_path}: {err}"))
         return
+    try:  # the first query parses with a grammar built on first use (~1 s): not on a user's time
+        _execute(graph, names, "ASK {}", 1)
+    except Exception:  # noqa: BLE001 — warming up only
+        pass
     conn.send(("ready", len(graph)))
     while True:
         try:
@@ -166,9 +176,10 @@ class _Worker:
     def __init__(self, graph_path, engine, persist_dir, startup_timeout):
         parent, child = socket.socketpair()
         code = ("import sys; from kg.serve import _worker_entry; "
-                "_worker_entry(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4])")
+                "_worker_entry(int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))")
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", code, str(child.fileno()), str(graph_path), engine, str(persist_dir or "")],
+            [sys.executable, "-c", code, str(child.fileno()), str(graph_path), engine, str(persist_dir or ""),
+             str(os.getpid())],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True)
         child.close()
         self.conn = Connection(parent.detach())
@@ -193,15 +204,21 @@ class _Worker:
             self.conn.close()
 
 
-def _worker_entry(fd: int, graph_path: str, engine: str, persist_dir: str):
+def _worker_entry(fd: int, graph_path: str, engine: str, persist_dir: str, parent_pid: int | None = None):
+    if parent_pid is not None:  # a query running when the server is killed must not live on
+        from .parallel import exit_with
+
+        exit_with(parent_pid)
     _worker_main(Connection(fd), graph_path, engine, persist_dir or None)
 
 
 class WorkerPool:
     """Worker processes that each hold the graph; a request borrows one for one query."""
 
-    def __init__(self, graph_path, engine="auto", persist_dir=None, size=2, startup_timeout=300.0):
+    def __init__(self, graph_path, engine="auto", persist_dir=None, size=DEFAULT_WORKERS, startup_timeout=300.0,
+                 short_timeout=SHORT_TIMEOUT):
         self._args = (graph_path, engine, persist_dir, startup_timeout)
+        self.short_timeout = short_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._lock = threading.Lock()
@@ -235,15 +252,21 @@ class WorkerPool:
         threading.Thread(target=start, daemon=True, name="kg-serve-respawn").start()
 
     def run(self, text: str, timeout: float, max_rows: int):
-        deadline = time.monotonic() + timeout
         try:
             w = self._idle.get(timeout=timeout)
         except queue.Empty:
             raise Refused(503, f"all query workers busy for {timeout:g} s; try again") from None
+        # the last free worker is kept for short queries: long ones may hold all the others
+        last = self._idle.qsize() == 0 and len(self._all) > 1
+        budget = min(timeout, self.short_timeout) if last else timeout
+        deadline = time.monotonic() + budget
         try:
             w.conn.send((text, max_rows))
             if not w.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(w)
+                if budget < timeout:
+                    raise Refused(503, f"query stopped after {budget:g} s: the other workers are busy with long "
+                                       "queries, so the last free one runs only short ones; try again later")
                 raise Refused(503, f"query timed out after {timeout:g} s and was stopped")
             reply = w.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
@@ -415,8 +438,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        self.send_header("Vary", "Accept")
+        self.send_header("Vary", "Accept, Origin")
+        allowed = self._allowed_origin()
+        if allowed:
+            self.send_header("Access-Control-Allow-Origin", allowed)
         for k, v in (extra or {}).items():
             self.send_header(k, v)
         self.end_headers()
@@ -425,6 +450,29 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _error(self, status: int, message: str):
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+
+    def _allowed_origin(self) -> str | None:
+        """The Access-Control-Allow-Origin value for this request: only for origins given with
+        --cors (or "*" when that was given); none by default, so web pages cannot read answers."""
+        origin = self.headers.get("Origin")
+        allowed = getattr(self.server, "cors", ())
+        if not origin or not allowed:
+            return None
+        if "*" in allowed:
+            return "*"
+        return origin if origin.rstrip("/").lower() in allowed else None
+
+    def do_OPTIONS(self):
+        """CORS preflight (a page POSTing application/sparql-query): answered for --cors origins only."""
+        if self._foreign_host():
+            return
+        if not self._allowed_origin():
+            return self._error(403, f"cross-origin requests from {self.headers.get('Origin') or '(no origin)'} are "
+                                    "not allowed; start kg serve with --cors ORIGIN to allow a web page")
+        self._send(204, b"", "text/plain; charset=utf-8", {
+            "Access-Control-Allow-Methods": "GET, POST, HEAD, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type, Accept",
+            "Access-Control-Max-Age": "600"})
 
     def _foreign_host(self) -> bool:
         """On a loopback socket, answer only requests addressed to a loopback name.
@@ -545,10 +593,14 @@ class SparqlServer(ThreadingHTTPServer):
 
 def make_server(graph_path, host: str = "127.0.0.1", port: int = 0, timeout: float = DEFAULT_TIMEOUT,
                 max_rows: int = DEFAULT_MAX_ROWS, *, engine: str = "auto", persist_dir=None,
-                workers: int = 2, max_request: int = MAX_QUERY_BYTES, verbose: bool = False) -> SparqlServer:
-    """A ready server (workers loaded, socket bound; port 0 picks a free one); call serve_forever()."""
+                workers: int = DEFAULT_WORKERS, max_request: int = MAX_QUERY_BYTES, verbose: bool = False,
+                cors=()) -> SparqlServer:
+    """A ready server (workers loaded, socket bound; port 0 picks a free one); call serve_forever().
+
+    `cors`: origins (scheme://host[:port], or "*") whose web pages may read the answers."""
     from .store import check_graph_path, open_store
 
+    cors = tuple(check_origin(o) for o in cors or ())
     graph_path = check_graph_path(graph_path)
     if persist_dir is not None:  # load or refresh the store once, then workers open it read-only
         open_store(persist_dir, graph_path)  # closed when the returned store is collected
@@ -564,23 +616,41 @@ def make_server(graph_path, host: str = "127.0.0.1", port: int = 0, timeout: flo
     server.max_rows = max_rows
     server.max_request = max_request
     server.verbose = verbose
+    server.cors = cors
     return server
 
 
+def check_origin(origin: str) -> str:
+    """A --cors value as browsers send it in Origin (scheme://host[:port], lower case), or "*"."""
+    value = origin.strip().rstrip("/").lower()
+    if value == "*":
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
+        raise InputError(origin, "not a web origin for --cors; give scheme://host[:port], e.g. "
+                                 "https://example.org or http://localhost:8000 (or * for any page)")
+    return value
+
+
 def serve_command(args) -> int:
-    server = make_server(args.graph, args.host, args.port, args.timeout, args.max_rows,
-                         engine=getattr(args, "engine", "auto"), persist_dir=getattr(args, "store", None),
-                         verbose=True)
-    print(f"kg SPARQL endpoint on {server.url} ({server.pool.triples} triples; read-only; "
-          f"timeout {args.timeout:g} s, max {args.max_rows} rows). Ctrl-C stops it.", flush=True)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {args.host}, reachable from other machines", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    from .parallel import sigterm_as_interrupt
+
+    with sigterm_as_interrupt():  # SIGTERM stops the server as Ctrl-C does: workers killed with it
+        server = make_server(args.graph, args.host, args.port, args.timeout, args.max_rows,
+                             engine=getattr(args, "engine", "auto"), persist_dir=getattr(args, "store", None),
+                             verbose=True, cors=getattr(args, "cors", None) or ())
+        try:
+            print(f"kg SPARQL endpoint on {server.url} ({server.pool.triples} triples; read-only; "
+                  f"timeout {args.timeout:g} s, max {args.max_rows} rows). Ctrl-C stops it.", flush=True)
+            if args.host not in ("127.0.0.1", "localhost", "::1"):
+                print(f"warning: listening on {args.host}, reachable from other machines", flush=True)
+            if server.cors:
+                print(f"web pages of {', '.join(server.cors)} may read the answers (--cors)", flush=True)
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
     return 0
 
 

@@ -38,8 +38,9 @@ class KG(DefinedNamespace):
     # measures and responsibility
     responsibleUnit: URIRef
     ledBy: URIRef
-    leadBasis: URIRef  # "explicit" | "first-listed"
+    leadBasis: URIRef  # "explicit" | "stated-convention" | "table-column" | "prose" | "first-listed"
     unitOrder: URIRef  # 1-based position of a unit in its clause (on a prov:Association)
+    typeBasis: URIRef  # "assumed": a clause unit whose type nothing told (an unknown 中心, 站…)
     startLine: URIRef
     endLine: URIRef
     line: URIRef
@@ -47,10 +48,12 @@ class KG(DefinedNamespace):
     inDocument: URIRef
     inSection: URIRef
     clauseText: URIRef
+    clause: URIRef  # measure → its clause (a nif:Phrase with source offsets)
 
     # entity attributes
     adminCode: URIRef
     adminLevel: URIRef
+    basis: URIRef  # why an entity is taken for a name (suffix, list-context, …)
     documentNumber: URIRef  # 文号
 
     # relations between entities

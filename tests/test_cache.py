@@ -1,6 +1,7 @@
 """Incremental builds: unchanged sources come from .kg-cache, edits to text or patterns rebuild."""
 from __future__ import annotations
 
+import os
 import shutil
 from array import array
 from pathlib import Path
@@ -106,7 +107,8 @@ def _fake_package(root: Path) -> Path:
     (root / "clean" / "rules.py").write_text("X = 1\n", encoding="utf-8")
     (root / "nlp" / "patterns").mkdir(parents=True)
     (root / "nlp" / "patterns" / "units.jsonl").write_text('{"label": "Department", "pattern": "局"}\n', encoding="utf-8")
-    (root / "segment.py").write_text("", encoding="utf-8")
+    (root / "segment").mkdir()
+    (root / "segment" / "blocks.py").write_text("", encoding="utf-8")
     (root / "viz.py").write_text("", encoding="utf-8")  # not part of the per-source stages
     return root
 
@@ -115,7 +117,7 @@ def _fake_package(root: Path) -> Path:
     (lambda p: (p / "nlp" / "patterns" / "units.jsonl").write_text('{"label": "Department", "pattern": "委员会"}\n', encoding="utf-8"), True),
     (lambda p: (p / "nlp" / "patterns" / "new.tsv").write_text("a\tb\n", encoding="utf-8"), True),
     (lambda p: (p / "clean" / "rules.py").write_text("X = 2\n", encoding="utf-8"), True),
-    (lambda p: (p / "segment.py").write_text("# changed\n", encoding="utf-8"), True),
+    (lambda p: (p / "segment" / "blocks.py").write_text("# changed\n", encoding="utf-8"), True),
     (lambda p: (p / "nlp" / "patterns" / "units.jsonl").rename(p / "nlp" / "patterns" / "renamed.jsonl"), True),
     (lambda p: (p / "viz.py").write_text("# changed\n", encoding="utf-8"), False),
     (lambda p: shutil.rmtree(p / "clean" / "__pycache__", ignore_errors=True) or (p / "clean" / "__pycache__").mkdir() or (p / "clean" / "__pycache__" / "rules.cpython-311.pyc").write_bytes(b"x"), False),
@@ -154,7 +156,7 @@ def test_cache_writes_atomically_and_ignores_git(tmp_path, sources):
     _build(sources, cache, Spy())
     files = sorted(p.relative_to(tmp_path / "c").as_posix() for p in (tmp_path / "c").rglob("*") if p.is_file())
     assert ".gitignore" in files and not any(f.endswith(".tmp") for f in files)
-    assert sum(f.endswith(".pkl") for f in files) == 2
+    assert sum(f.endswith(".json") for f in files) == 2
 
 
 def test_cache_unwritable_folder_only_loses_the_cache(tmp_path, sources):
@@ -175,3 +177,68 @@ def test_cache_version_follows_dependency_versions(monkeypatch, tmp_path):
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version", lambda d: "99.0" if d == "spacy" else real(d))
     assert pipeline_version(pkg) != before
+
+
+class _Payload:
+    """Unpickling this runs code: what a planted cache entry would do if the cache used pickle."""
+
+    def __reduce__(self):
+        import os
+
+        return (os.makedirs, (str(_Payload.marker),))
+
+
+@pytest.mark.parametrize("planted", ["pickle", "unknown-tag", "foreign-class", "extra-field", "other-path"])
+def test_cache_planted_entry_is_a_miss_and_runs_nothing(tmp_path, sources, planted):
+    import json
+    import pickle
+
+    spy = Spy()
+    _build(sources, Cache(tmp_path), spy)
+    entry = Cache(tmp_path).path(sources[0])
+    good = json.loads(entry.read_bytes())
+    _Payload.marker = tmp_path / "PWNED"
+    if planted == "pickle":
+        entry.write_bytes(pickle.dumps(_Payload()))
+    else:
+        doc = good["documents"][0]
+        if planted == "unknown-tag":
+            doc["$"] = "os.system"
+        elif planted == "foreign-class":
+            doc["$"] = "Source"
+        elif planted == "extra-field":
+            doc["v"].append("one field too many")
+        else:
+            good["path"] = "elsewhere.txt"
+        entry.write_text(json.dumps(good), encoding="utf-8")
+    cache = Cache(tmp_path)
+    result = _build(sources, cache, spy)
+    assert not _Payload.marker.exists()
+    assert (cache.hits, cache.misses) == (1, 1) and spy.documents_calls == 3
+    assert result[0][1][0].text == "晋城市市场监督管理局"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_cache_entry_owned_by_another_user_is_a_miss(tmp_path, sources):
+    spy = Spy()
+    _build(sources, Cache(tmp_path), spy)
+    os.chown(Cache(tmp_path).path(sources[0]), 65534, 65534)
+    cache = Cache(tmp_path)
+    _build(sources, cache, spy)
+    assert (cache.hits, cache.misses) == (1, 1)
+
+
+def test_cache_real_records_round_trip(gazette, gazette_docs):
+    from kg.cache import decode, encode
+    from kg.nlp import extract
+
+    docs = gazette_docs[:3]
+    mentions = [m for d in docs for m in extract(d)]
+    import json
+
+    data = json.loads(json.dumps(encode((docs, mentions), gazette)))
+    docs2, mentions2 = decode(data, gazette)
+    assert [vars(m) for m in mentions2] == [vars(m) for m in mentions]
+    for a, b in zip(docs, docs2):
+        assert b.source is gazette
+        assert {k: v for k, v in vars(a).items() if k != "source"} == {k: v for k, v in vars(b).items() if k != "source"}

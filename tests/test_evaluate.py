@@ -241,3 +241,83 @@ def test_evaluate_agrees_with_score_kg_script_on_the_built_gazette(tmp_path):
     resp = json.loads(GOLD_RESPONSIBILITY.read_text(encoding="utf-8"))
     r = evaluate.score_responsibility(g, resp)
     assert evaluate.responsibility_report(r) == _script(graph, "responsibility", GOLD_RESPONSIBILITY).splitlines()[0]
+
+
+# ---------------------------------------------------------------- clause offsets and documents
+
+SCORE_DOCUMENTS = SHARED / "tools" / "score_documents.py"
+GOLD_EXTERNAL = SHARED / "gold" / "responsibility-external-dev.json"
+EXTERNAL_TEXTS = SHARED / "corpus" / "external-dev"
+NIF_NS = NS("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+
+
+def _offset_measure(g, key, begin, end, units, leads=()):
+    m = ID[f"measure/{key}"]
+    c = ID[f"measure/{key}/clause"]
+    g.add((m, EX.clause, c))
+    g.add((c, NIF_NS.beginIndex, Literal(begin, datatype=XSD.nonNegativeInteger)))
+    g.add((c, NIF_NS.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
+    for u in units:
+        g.add((ID[f"unit/{u}"], SKOS.prefLabel, Literal(u)))
+        g.add((m, EX.responsibleUnit, ID[f"unit/{u}"]))
+    for u in leads:
+        g.add((m, EX.ledBy, ID[f"unit/{u}"]))
+    return m
+
+
+def test_evaluate_responsibility_by_clause_offsets():
+    """An offset gold clause is found by the unmatched measure whose clause overlaps it most (lines unused)."""
+    g = rdflib.Graph()
+    _offset_measure(g, "a", 100, 130, ["市林业局", "市水务局"], ["市林业局"])
+    _offset_measure(g, "b", 125, 160, ["市财政局"])  # overlaps the first gold clause less than a does
+    _offset_measure(g, "c", 500, 520, ["市商务局"])
+    gold = {"clauses": [
+        {"offset": 101, "end": 131, "line": 1, "units": ["市林业局", "市水务局"], "collective": [], "lead": "市林业局"},
+        {"offset": 101, "end": 131, "line": 1, "units": ["市林业局"], "collective": [], "lead": None},  # a taken: b
+        {"offset": 300, "end": 320, "line": 1, "units": ["市审计局"], "collective": ["有关部门"], "lead": "市审计局"},
+    ]}
+    r = evaluate.score_responsibility(g, gold)
+    assert (r.found, r.unit_tp, r.unit_fp, r.unit_fn) == (2, 2, 1, 3)
+    assert (r.leads_ok, r.leads) == (1, 2)
+    assert r.missed_clauses == [300]
+
+
+def test_evaluate_documents_gold_needs_its_texts(tmp_path):
+    p = tmp_path / "gold.json"
+    p.write_text(json.dumps({"documents": [{"file": "a.txt", "clauses": []}]}), encoding="utf-8")
+    assert evaluate.load_gold(p)[0] == "documents"
+    with pytest.raises(InputError, match="--texts"):
+        evaluate.eval_command(Namespace(gold=str(p), graph=None, texts=None, verbose=False))
+
+
+@pytest.mark.skipif(not (SCRIPT.exists() and GOLD_EXTERNAL.exists()), reason="shared scorer not present")
+def test_evaluate_agrees_with_score_kg_script_on_clause_offsets(tmp_path):
+    """A graph that places some clauses right, some shifted, some not at all: same figures as the script."""
+    gold = json.loads(GOLD_EXTERNAL.read_text(encoding="utf-8"))
+    clauses = [c for d in gold["documents"] for c in d["clauses"] if d["file"] == "sd_xiangcun_bangfu_2021.txt"]
+    g = rdflib.Graph()
+    for j, c in enumerate(clauses):
+        if j % 5 == 0:
+            continue
+        shift = (j % 3) * 7
+        units = [u for k, u in enumerate(c["units"] + c["collective"]) if (j + k) % 4 != 3] + (["多余单位"] if j % 6 == 1 else [])
+        _offset_measure(g, f"m{j}", c["offset"] + shift, c["end"] + shift, units, c["leads"][: j % 2 + 1])
+    graph = tmp_path / "graph.ttl"
+    g.serialize(graph, format="turtle")
+    sub = tmp_path / "gold.json"
+    sub.write_text(json.dumps({"clauses": clauses}, ensure_ascii=False), encoding="utf-8")
+    r = evaluate.score_responsibility(evaluate.load_graph(graph), {"clauses": clauses})
+    assert evaluate.responsibility_report(r) == _script(graph, "responsibility", sub).splitlines()[0]
+    assert 0 < r.found < r.clauses and 0 < r.unit_fp
+
+
+@pytest.mark.skipif(not (SCORE_DOCUMENTS.exists() and GOLD_EXTERNAL.exists() and EXTERNAL_TEXTS.is_dir()),
+                    reason="shared corpus not present")
+def test_evaluate_documents_agree_with_score_documents_script():
+    """kg eval on a by-document gold prints what score_documents.py prints (each file built on its own)."""
+    ours = evaluate.documents_report(evaluate.score_documents(json.loads(GOLD_EXTERNAL.read_text(encoding="utf-8")),
+                                                              EXTERNAL_TEXTS))
+    theirs = subprocess.run([sys.executable, str(SCORE_DOCUMENTS), str(GOLD_EXTERNAL), str(EXTERNAL_TEXTS)],
+                            capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1]).stdout
+    assert ours.splitlines() == theirs.splitlines()[:len(ours.splitlines())]
+    assert ours.splitlines()[-1].startswith("all: clauses found")

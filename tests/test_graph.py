@@ -108,7 +108,8 @@ def test_graph_mentions_point_into_the_source(union, built_corpus):
     from kg.clean import clean
 
     src = built_corpus.sources[0]
-    repaired = {r.offset for r in clean(src).repairs}
+    cleaned = clean(src)
+    repaired = {r.offset for r in cleaned.repairs}
     q = """SELECT ?a ?b ?line ?anchor WHERE { ?m a kg:Mention ; nif:beginIndex ?a ; nif:endIndex ?b ;
            kg:line ?line ; nif:anchorOf ?anchor }"""
     rows = list(union.query(q, initNs={"kg": str(KG._NS), "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"}))
@@ -117,7 +118,8 @@ def test_graph_mentions_point_into_the_source(union, built_corpus):
         a, b = int(a), int(b)
         assert src.line_of(a) == int(line)
         if "".join(src.text[a:b].split()) != str(anchor):
-            assert any(a <= r < b for r in repaired), (a, b, str(anchor), src.text[a:b])
+            doubled = any(s <= a and b <= e for s, e in cleaned.bold)  # a heading printed twice, interleaved
+            assert doubled or any(a <= r < b for r in repaired), (a, b, str(anchor), src.text[a:b])
 
 
 def test_graph_measures_led_by_market_regulator(union):

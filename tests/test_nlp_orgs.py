@@ -333,3 +333,92 @@ def test_nlp_orgs_industry_words_inside_company_names(text, expected):
 ])
 def test_nlp_places_shared_names_resolve_by_city(text, city, code):
     assert [h.code for h in find_places(text, city or infer_city(text)) if h.label == "County"] == [code]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a parent, a place and a field joined by 与 / 及 / 利用: one name, never its tail alone
+    ("依托湘江大学长沙先进材料与智能装备研究院，重点攻关", ["湘江大学", "湘江大学长沙先进材料与智能装备研究院"]),
+    ("加快湘江大学矿产绿色开采及尾矿综合利用衡阳研究院建设", ["湘江大学", "湘江大学矿产绿色开采及尾矿综合利用衡阳研究院"]),
+    # a lab named by its field, the field a coordination; a branch of a national lab
+    ("建成先进光电器件与系统集成湖南省重点实验室", ["先进光电器件与系统集成湖南省重点实验室"]),
+    ("推进轻质合金铸造技术国家重点实验室湖南实验室建设", ["轻质合金铸造技术国家重点实验室", "轻质合金铸造技术国家重点实验室湖南实验室"]),
+    # a verb inside a name that opens with 中国
+    ("联合中国航空推进技术研究院开展攻关", ["中国航空推进技术研究院"]),
+    # academies' institutes written short, research rooms of other countries' universities
+    ("与清华大学、中科院物理所等科研院所合作", ["清华大学", "中科院", "中科院物理所"]),
+    ("推进京都大学山田研究室长沙纳米研究中心落地", ["京都大学", "京都大学山田研究室", "京都大学山田研究室长沙纳米研究中心"]),
+    # alliances: named ones, not kinds
+    ("牵头成立湘南褐煤清洁化利用联盟、湖南省光伏产业联盟", ["湘南褐煤清洁化利用联盟", "湖南省光伏产业联盟"]),
+    ("加入国家级或省级产业技术创新联盟", []),
+    # two names side by side stay two; a coordination with a named university is no join
+    ("推动星辉科技与北京交通大学合作", ["北京交通大学"]),
+])
+def test_nlp_orgs_institution_names_across_inner_words(text, expected):
+    assert sorted(labelled(text, "Institution")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("鼓励证券公司、期货公司开展结对帮扶", []),
+    ("支持湖南能源集团与县相关上市公司合作", ["湖南能源集团"]),
+    ("印发国网湖南省电力有限公司关于…的通知", ["国网湖南省电力有限公司"]),
+    ("2021年3月区县公司完成验收", []),
+    ("鼓励星辉实业、紫荆铸业扩大产能", ["星辉实业", "紫荆铸业"]),
+])
+def test_nlp_orgs_enterprise_kinds_and_paperwork(text, expected):
+    assert sorted(labelled(text, "Enterprise")) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # run-together correspondence: the verbs of a letter end a company name run
+    ("经研究，同意湘江能源公司先行出资建设。", ["湘江能源公司"]),
+    ("二、需要决策事项提请公司党委会审议", []),
+    ("湘江能源公司向公司来函，设计院分别向公司来函", ["湘江能源公司"]),
+    ("设计院向公司来函征询意见", []),
+    ("并将其与湖南丽达电力有限公司签订的合同变更", ["湖南丽达电力有限公司"]),
+    ("项目基本情况湘江丽达公司、长沙能源集团", ["湘江丽达公司", "长沙能源集团"]),
+    ("组织建设部和长沙公司研究", ["长沙公司"]),
+])
+def test_nlp_orgs_company_runs_stop_at_verbs_of_correspondence(text, expected):
+    assert labelled(text, "Enterprise") == expected
+
+
+def test_nlp_orgs_local_financial_regulator_is_a_department():
+    assert labelled("由省地方金融监管局、省能源局负责", "Department") == ["省地方金融监管局", "省能源局"]
+    assert labelled("各级地方政府要落实", "Department") == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("推进雨湖、岳塘、湘潭县博物馆建设", ["雨湖博物馆", "岳塘博物馆", "湘潭县博物馆"]),
+    ("完善芙蓉、天心疾病预防控制中心设施", ["芙蓉疾病预防控制中心", "天心疾病预防控制中心"]),
+    ("加强景区、社区、湘潭县博物馆建设", ["湘潭县博物馆"]),  # 景区, 社区 are no places
+])
+def test_nlp_orgs_places_listed_before_a_facility_each_have_one(text, expected):
+    hits = [h for h in find_orgs(text, "4303") if h.label == "Institution"]
+    assert sorted(h.hint or text[h.start:h.end] for h in hits) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, province, expected", [
+    ("支持醴陵陶瓷文化生态保护试验区建设。", "43", ["醴陵"]),  # a provincial document: any county of the province
+    ("支持醴陵陶瓷文化生态保护试验区建设。", "", []),  # a city's document: only its own counties
+    ("支持醴陵陶瓷文化生态保护试验区建设。", "37", []),  # another province's county
+    ("醴陵的陶瓷产业发展较快。", "43", []),  # a bare name that opens no longer name
+])
+def test_nlp_places_provincial_documents_name_their_counties_inside_names(text, province, expected):
+    assert [text[h.start:h.end] for h in find_places(text, "4301", province) if h.label == "County"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("对新认定的国家地方联合工程研究中心给予奖励", []),  # levels only: a kind of centre
+    ("组建省部共建湘江矿冶清洁利用国家重点实验室", ["湘江矿冶清洁利用国家重点实验室"]),
+])
+def test_nlp_orgs_level_only_bodies_are_kinds(text, expected):
+    assert labelled(text, "Institution") == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a group named by kind words is a name where it is the parent of a company named by a place
+    ("近日，中国电力建设集团湖南省电力设计院有限公司来函。", ["中国电力建设集团", "中国电力建设集团湖南省电力设计院有限公司"]),
+    ("鼓励电力建设集团做大做强。", []),  # alone, the same words are a kind of group
+])
+def test_nlp_orgs_group_parent_of_a_placed_company(text, expected):
+    assert sorted(labelled(text, "Enterprise", "")) == sorted(expected)

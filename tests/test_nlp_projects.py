@@ -86,6 +86,8 @@ def test_nlp_projects_names(text, expected):
     "加强市级急救中心指挥调度信息化平台建设",  # an institution's own system
     "实施重大人才工程，",  # a short name opened by an evaluative word
     "入选2020省级现代服务业集聚区。",  # a year is no evidence; 省级 opens a kind
+    "鼓励企业进入当地产业园区，",  # a generic subject opens a clause
+    "2019年，公司征求终止工程意见",
 ])
 def test_nlp_projects_not_projects(text):
     assert names(text) == []
@@ -128,3 +130,74 @@ def test_nlp_projects_fast_enough_on_the_gazette():
     rate = len(text) / (time.perf_counter() - t)
     assert len(found) > 150
     assert rate > 500_000, f"{rate:.0f} chars/s"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("（三）特色集群打造工程", ["特色集群打造工程"]),
+    ("第二节 实施A级景区倍增计划", ["A级景区倍增计划"]),
+    ("专栏3“城市合伙人”计划\n授予对本市有突出贡献的人才称号。", ["“城市合伙人”计划"]),
+    ("专栏5：非遗保护传承工程\n加强非遗保护。", ["非遗保护传承工程"]),
+    ("四、重点工程", []),
+    ("专栏1 煤炭产能提升重点项目\n300万吨/年以上重点矿井。", []),
+    ("（二）完善科技项目形成机制", []),
+])
+def test_nlp_projects_headings_name_programmes(text, expected):
+    found = find_projects(text)
+    assert [f.name for f in found] == expected
+    assert all(f.basis == "heading" for f in found)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("实施关键核心攻关项目，提升企业竞争力。", []),
+    ("实施一批重点示范项目。", []),
+    ("深入开展基层医疗卫生服务能力提升三年行动，优化服务。", ["基层医疗卫生服务能力提升三年行动"]),
+    ("开展“村村畅”五年提质增效专项行动，适当提高补助。", ["“村村畅”五年提质增效专项行动"]),
+    ("组织民营企业实施“千企帮千村”行动，企业帮扶资金向重点县倾斜。", ["“千企帮千村”行动"]),
+    ("支持湘潭市普惠金融改革试验区建设。", ["湘潭市普惠金融改革试验区"]),
+])
+def test_nlp_projects_campaigns_zones_and_kinds(text, expected):
+    assert names(text) == expected
+
+
+def test_nlp_projects_generic_subject_only_ends_a_clause():
+    assert names("鼓励企业进入当地产业园区，") == []
+    assert names("实施企业达标晋级工程：") == ["企业达标晋级工程"]  # the object of 实施 is a programme
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("鼓励外地企业落户湘潭经济开发区。", ["湘潭经济开发区"]),  # a verb of policy prose ends the run
+    ("5月20日长沙市新一轮“531”人才培养工程，年内完成。", ["长沙市新一轮“531”人才培养工程"]),  # after a date
+    ("通过湖南省科技云服务平台申报。", ["湖南省科技云服务平台"]),
+])
+def test_nlp_projects_names_start_after_prose_verbs_and_dates(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["优先进入科技产业园。", "土地租赁期内项目不得转让。", "第五章入园程序第十九条项目"])
+def test_nlp_projects_prose_runs_are_not_names(text):
+    assert names(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("实施中小企业三年倍增计划。", ["中小企业三年倍增计划"]),  # an unquoted plan named by its aim
+    ("在城乡饮水提质工程、运行经费等方面给予支持。", ["城乡饮水提质工程"]),  # a strong head with an aim
+    ("组织了基层应急能力提升三年行动。", ["基层应急能力提升三年行动"]),
+    ("按计划推进。", []),  # a plan without an aim stays unnamed
+    ("制定年度工作计划。", []),
+    ("开展农产品消费帮扶行动。", []),  # 行动 still needs quotes: a campaign is no undertaking
+    ("学校负责，实验条件建设项目，年内完成。", []),  # 建设 is no aim: a kind of project
+])
+def test_nlp_projects_aims_name_programmes(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["企业擅自停止项目的，收回补助。", "对按方案进行项目的单位，最高30%给予园区。",
+                                  "积极争列省重大产业项目。", "鼓励申报市级重点工程。"])
+def test_nlp_projects_verb_before_head_is_no_name(text):
+    assert names(text) == []
+
+
+def test_nlp_projects_part_of_a_project_names_both():
+    found = names("通过新建湘江东岸风电项目送出工程，实现并网。")
+    assert found == ["湘江东岸风电项目", "湘江东岸风电项目送出工程"]
+    assert names("附件：关于湘江东岸风电项目送出工程的汇报") == ["湘江东岸风电项目", "湘江东岸风电项目送出工程"]

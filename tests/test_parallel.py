@@ -154,7 +154,7 @@ class _CountingPool:
         f.set_result(fn(*args))
         return f
 
-    def close(self):
+    def close(self, abort=False):
         pass
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError, KGError
-from kg.push import PushError, graph_url, push, push_command, read_dataset
+from kg.cli import main
+from kg.push import PushError, graph_url, plain_http_warning, push, push_command, read_dataset
 
 ID = "https://w3id.org/cn-policy-kg/id/"
 KG = "https://w3id.org/cn-policy-kg/ontology#"
@@ -266,3 +267,87 @@ def test_push_command_reports_counts(oxigraph, trig, capsys):
     args = type("Args", (), {"graph": str(trig), "endpoint": f"{oxigraph}/store", "user": None, "password": None})()
     assert push_command(args) == 0
     assert "pushed 13 triples in 4 named graph(s)" in capsys.readouterr().out
+
+
+class _FlakyStore(http.server.BaseHTTPRequestHandler):
+    """A GSP store that accepts the first `ok` PUTs, then misbehaves as `mode` says: "drip" sends its
+    status line and then one header byte every 0.2 s for ever; "403" refuses."""
+
+    mode, ok, seen = "drip", 1, 0
+
+    def do_PUT(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).seen += 1
+        if self.seen <= self.ok:
+            self.send_response(204)
+            self.end_headers()
+            return
+        if self.mode == "403":
+            self.send_response(403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.wfile.write(b"HTTP/1.1 204 No Content\r\n")
+        try:
+            for _ in range(3000):
+                self.wfile.write(b"X")
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def flaky_store():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FlakyStore)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _FlakyStore.seen = 0
+    yield f"http://127.0.0.1:{server.server_address[1]}/store"
+    server.shutdown()
+    server.server_close()
+
+
+FIRST_GRAPH = f"{ID}doc/jsz-2022-27"
+
+
+def test_push_deadline_stops_a_store_that_drips_bytes(flaky_store, trig):
+    _FlakyStore.mode, _FlakyStore.ok = "drip", 1
+    t0 = time.monotonic()
+    with pytest.raises(PushError) as info:
+        push(trig, flaky_store, deadline=3)
+    elapsed = time.monotonic() - t0
+    assert 2.5 < elapsed < 6  # the per-read timeout (120 s) never fires on a dripping store
+    message = str(info.value)
+    assert "push deadline of 3 s" in message
+    assert f"1 of 4 graph(s) were already replaced (<{FIRST_GRAPH}>)" in message and "push again" in message
+    assert info.value.replaced == [FIRST_GRAPH]
+
+
+def test_push_failure_part_way_names_the_graphs_already_replaced(flaky_store, trig, capsys):
+    _FlakyStore.mode, _FlakyStore.ok = "403", 2
+    rc = main(["push", "--graph", str(trig), "--endpoint", flaky_store])
+    err = capsys.readouterr().err
+    assert rc == 6 and "HTTP 403" in err and "Traceback" not in err
+    assert f"2 of 4 graph(s) were already replaced (<{FIRST_GRAPH}>, <{ID}doc/jsz-2022-31>)" in err
+    _FlakyStore.seen, _FlakyStore.ok = 0, 0
+    assert main(["push", "--graph", str(trig), "--endpoint", flaky_store]) == 6
+    assert "nothing in the store was changed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("endpoint, user, warned", [
+    ("http://store.example:7878/store", "admin", True),
+    ("http://127.0.0.1:7878/store", "admin", True),
+    ("https://store.example/store", "admin", False),
+    ("http://store.example:7878/store", None, False),
+])
+def test_push_warns_when_credentials_go_over_plain_http(flaky_store, trig, capsys, endpoint, user, warned):
+    _FlakyStore.mode, _FlakyStore.ok = "403", 100
+    auth = (user, "secret") if user else None
+    assert (plain_http_warning(endpoint, auth) is not None) == warned
+    args = ["push", "--graph", str(trig), "--endpoint", flaky_store] + (["--user", user, "--password", "secret"] if user else [])
+    assert main(args) == 0
+    assert ("warning: sending --user/--password over plain http" in capsys.readouterr().err) == bool(user)

@@ -75,6 +75,14 @@ FIXTURE_CASES = [
     ("relations_of", {"entity": "中北大学"}, "relation", "reliesOn"),
     ("unit_workload", {}, "unit", "各县（市、区）人民政府"),
     ("entities_of_type", {"type": "County"}, "label", "泽州县"),
+    ("entities_in_place", {"place": "泽州县", "area": "140525", "types": "Project|Enterprise", "name": ""},
+     "label", "山西泫氏实业集团有限公司"),
+    ("entities_of_kind", {"types": "Institution", "name": "中心"}, "label", "山西省铸铁排水管工程技术研究中心"),
+    ("organizations_of_project", {"project": "铸铁排水管智能制造项目", "types": "Institution", "name": "大学"},
+     "label", "中北大学"),
+    ("projects_of_organization", {"organization": "泫氏集团"}, "project", "铸铁排水管智能制造项目"),
+    ("issuer_of_document", {"document": "《晋城市人民政府关于印发晋城市知识产权强市建设实施方案的通知》"},
+     "issuer", "晋城市人民政府"),
 ]
 
 
@@ -371,6 +379,14 @@ GAZETTE_CASES = [
     ("relations_of", {"entity": "中北大学"}, "relation", "cooperatesWith"),
     ("unit_workload", {}, "unit", "市市场监管局"),
     ("entities_of_type", {"type": "County"}, "label", "泽州县"),
+    ("entities_in_place", {"place": "阳城县", "area": "140522", "types": "Project", "name": ""},
+     "label", "阳城台头化工园区"),
+    ("entities_of_kind", {"types": "Institution", "name": "研究院"}, "label", "晋城市光机电产业研究院"),
+    ("organizations_of_project", {"project": "兰花科创公司气化升级改造项目", "types": "Enterprise", "name": ""},
+     "label", "兰花科创公司"),
+    ("projects_of_organization", {"organization": "晋控装备集团"}, "project",
+     "晋控装备集团车寨矿井150万吨/年矿井及其配套选煤厂"),
+    ("issuer_of_document", {"document": "晋市发改规发〔2022〕1号"}, "issuer", "晋城市发展和改革委员会"),
 ]
 
 

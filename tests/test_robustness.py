@@ -672,7 +672,8 @@ def test_robustness_build_skips_a_file_over_the_size_limit(tmp_path, capsys, mon
     monkeypatch.setattr(kg.read, "MAX_BYTES", len(small.read_bytes()) + 10)
     rc, err, out = _build(tmp_path, capsys, small, big)
     assert rc == 2 and len(err) == 1
-    assert re.fullmatch(rf"skipped {re.escape(str(big))}: too large: [\d,]+ bytes \(limit [\d,]+\)", err[0])
+    assert re.fullmatch(rf"skipped {re.escape(str(big))}: too large: [\d,]+ bytes \(limit [\d,]+\); building it "
+                        r"would take about [\d.]+ GB of memory — split it into issues or documents", err[0])
     assert "晋市政办〔2022〕1号" in (out / "graph.ttl").read_text(encoding="utf-8")
 
 
@@ -738,3 +739,142 @@ def test_robustness_two_short_notices_in_one_file_are_two_documents(sep):
 
     docs = documents_of(read_bytes("two.txt", (_notice(1) + sep + _notice(2)).encode("utf-8")))
     assert [d.number for d in docs] == ["晋市政办〔2022〕1号", "晋市政办〔2022〕2号"]
+
+
+# --- a defect hit by one document, in any stage: that document is skipped as file:line -----------
+
+TWO = _notice(1) + _notice(2).replace("食品安全", "引爆安全")  # one file, two documents; the second trips it
+
+
+def _fragile(real, doc_of):
+    def patched(*args, **kwargs):
+        if any("引爆" in doc.title for doc in doc_of(args)):
+            raise ZeroDivisionError("division by zero")
+        return real(*args, **kwargs)
+    return patched
+
+
+@pytest.mark.parametrize("stage", ["nlp", "relate", "rdf"])
+@pytest.mark.parametrize("extra", [[], ["--no-cache"]])
+def test_robustness_document_that_trips_a_defect_is_skipped_with_file_and_line(tmp_path, capsys, monkeypatch,
+                                                                                  stage, extra):
+    import kg.nlp
+    import kg.rdf
+    import kg.relate
+
+    if stage == "nlp":
+        monkeypatch.setattr(kg.nlp, "extract", _fragile(kg.nlp.extract, lambda a: [a[0]]))
+    elif stage == "relate":
+        monkeypatch.setattr(kg.relate, "relate", _fragile(kg.relate.relate, lambda a: a[0]))
+    else:
+        monkeypatch.setattr(kg.rdf, "document_quads", _fragile(kg.rdf.document_quads, lambda a: [a[0]]))
+    (tmp_path / "a.txt").write_text(TWO, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(_notice(3), encoding="utf-8")
+    line = TWO.split("\n").index("关于印发晋城市引爆安全工作方案的通知")  # 1-based: the issuer line above
+    rc, err, out = _build(tmp_path, capsys, tmp_path / "a.txt", tmp_path / "c.txt", extra=extra)
+    assert rc == 2, err
+    assert len(err) == 1 and err[0].startswith(f"skipped {tmp_path / 'a.txt'}:{line}: document «") \
+        and "(ZeroDivisionError: division by zero); skipped — please report this file" in err[0], err
+    ttl = (out / "graph.ttl").read_text(encoding="utf-8")
+    assert "晋市政办〔2022〕1号" in ttl and "晋市政办〔2022〕3号" in ttl and "晋市政办〔2022〕2号" not in ttl
+    rc, err, _ = _build(tmp_path, capsys, tmp_path / "a.txt", tmp_path / "c.txt", extra=[*extra, "--strict"])
+    assert rc == 3 and f"a.txt:{line}: document" in err[-1] and not any("Traceback" in e for e in err)
+
+
+# --- reading: the share of bad bytes decides; folders; tiny and huge files ---------------------------
+
+def _stray(text: str, encoding: str, n: int, byte: bytes = b"\xff") -> bytes:
+    """`text` encoded, with `n` copies of `byte` spread evenly between characters."""
+    step = len(text) // (n + 1)
+    pieces = [text[i * step:(i + 1) * step] for i in range(n)] + [text[n * step:]]
+    return byte.join(p.encode(encoding) for p in pieces)
+
+
+@pytest.mark.parametrize("n, encoding, kept", [
+    (17, "utf-8", True),  # issue 16: seventeen dropped the whole gazette, sixteen passed
+    (300, "utf-8", True),  # 0.1 % of the non-ASCII bytes
+    (4000, "utf-8", False),  # about 1.5 %: another encoding, or no text
+    (17, "gb18030", True),
+    (300, "gb18030", True),
+])
+def test_robustness_share_of_bad_bytes_decides_the_encoding(n, encoding, kept):
+    text = _excerpt(slice(0, 4000))
+    raw = _stray(text, encoding, n)
+    if kept:
+        src = read_bytes("damaged.txt", raw)
+        assert src.encoding == encoding and src.text.count("\ufffd") == n
+        assert len(src.warnings) == 1 and f"{n} invalid" in src.warnings[0] and "byte" in src.warnings[0]
+        assert src.text.replace("\ufffd", "") == text.replace("\r\n", "\n")
+    else:
+        with pytest.raises(InputError) as info:
+            read_bytes("damaged.txt", raw)
+        msg = str(info.value)
+        assert "cannot decode: closest is as UTF-8" in msg and "of its non-ASCII bytes are invalid" in msg, msg
+
+
+def test_robustness_unreadable_folders_are_reported_like_files(tmp_path):
+    """A sub-folder or a top-level folder that cannot be listed is one 'skipped' line, also with
+    --strict (which stops). Root reads every folder, so as root the build runs as nobody."""
+    import shutil
+    import tempfile
+
+    drop = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root without setpriv cannot test permissions")
+        drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    base = Path(tempfile.mkdtemp(prefix="kg-perm-"))
+    try:
+        os.chmod(base, 0o777)
+        corpus = base / "corpus"
+        (corpus / "sub").mkdir(parents=True)
+        (corpus / "a.txt").write_text(_notice(1), encoding="utf-8")
+        (corpus / "sub" / "b.txt").write_text(_notice(2), encoding="utf-8")
+        (base / "top").mkdir()
+        (base / "top" / "c.txt").write_text(_notice(3), encoding="utf-8")
+        for p in (base / "out", base / "out2", base / "out3"):
+            p.mkdir()
+            os.chmod(p, 0o777)
+        os.chmod(corpus / "sub", 0)
+        os.chmod(base / "top", 0)
+
+        def build(*args):
+            r = subprocess.run([*drop, sys.executable, "-m", "kg.cli", "build", *map(str, args)],
+                               capture_output=True, text=True, timeout=300)
+            return r.returncode, r.stderr.strip().splitlines()
+
+        rc, err = build(corpus, "--out", base / "out", "--formats", "ttl")
+        assert rc == 2 and err == [f"skipped {corpus / 'sub'}: cannot open folder: Permission denied"], err
+        rc, err = build(corpus, "--strict", "--out", base / "out2", "--formats", "ttl")
+        assert rc == 3 and err == [f"kg build: {corpus / 'sub'}: cannot open folder: Permission denied"], err
+        rc, err = build(base / "top", "--out", base / "out3", "--formats", "ttl")
+        assert rc == 3 and err[0] == f"skipped {base / 'top'}: cannot open folder: Permission denied", err
+    finally:
+        for p in (base / "corpus" / "sub", base / "top"):
+            if p.exists():
+                os.chmod(p, 0o755)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("一", False), ("一\n", False), ("通知\n", False), ("关于印发晋城市食品安全工作方案的通知\n", False),
+    ("晋城市人民政府关于印发晋城市食品安全工作方案的通知。\n", True),
+])
+def test_robustness_a_fragment_is_no_document(tmp_path, capsys, text, kept):
+    (tmp_path / "x.txt").write_text(text, encoding="utf-8")
+    rc, err, out = _build(tmp_path, capsys, tmp_path / "x.txt")
+    if kept:
+        assert rc == 0 and "kg:Document" in (out / "graph.ttl").read_text(encoding="utf-8")
+    else:
+        assert rc == 3 and not out.exists() or not (out / "graph.ttl").exists()
+        assert f"skipped {tmp_path / 'x.txt'}: no documents found: only" in err[0]
+        assert "a document needs at least 20" in err[0]
+
+
+def test_robustness_oversized_file_is_refused_with_the_memory_it_would_take(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "wb") as fh:  # sparse: no disk space, no reading
+        fh.truncate(kg.read.MAX_BYTES + 1)
+    with pytest.raises(InputError, match=r"too large: [\d,]+ bytes \(limit 67,108,864\); building it would take "
+                                         r"about 3\.1 GB of memory — split it"):
+        read_file(path)

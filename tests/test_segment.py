@@ -336,8 +336,29 @@ WEB_BARE = """\
 第二条 本办法适用于全市。
 """
 
+# the whole document on one line (OCR, a web copy), half-width punctuation, spaces between header parts
+WEB_ONE_LINE = ("某某县人民政府办公室关于印发某某县加快茶产业发展实施方案的通知 某政办发〔2023〕7号 各乡镇人民政府,"
+                "县政府各部门: 《某某县加快茶产业发展实施方案》已经县政府同意,现印发给你们。 某某县人民政府办公室 "
+                "2023年4月6日 (此件公开发布) 某某县加快茶产业发展实施方案 一、主要任务 (一)建设茶园基地。新建标准茶园"
+                "五千亩。(县农业农村局牵头,县财政局配合) (二)培育茶叶品牌。支持企业创建品牌。(县市场监管局负责) "
+                "二、保障措施 (一)加强组织领导。建立工作专班。(县农业农村局负责)\n")
+
+# a title line before the 文号 and addressees, the signature at the end
+WEB_TITLE_FIRST = """某某省人民政府办公厅关于进一步稳定就业的若干措施
+某办发〔2023〕9号
+各市（州）人民政府，省政府各部门：
+一、支持企业稳岗
+（一）落实稳岗政策。发放稳岗返还。（某某厅负责）
+某某省人民政府办公厅
+2023年5月8日
+"""
+
 WEB = [
     # text, id, 文号, issuers, date, title, headings (section paths)
+    (WEB_ONE_LINE, "某政办发-2023-7", "某政办发〔2023〕7号", ("某某县人民政府办公室",), "2023-04-06", "某某县加快茶产业发展实施方案",
+     [("一",), ("一", "（一）"), ("一", "（二）"), ("二",), ("二", "（一）")]),
+    (WEB_TITLE_FIRST, "某办发-2023-9", "某办发〔2023〕9号", ("某某省人民政府办公厅",), "2023-05-08",
+     "某某省人民政府办公厅关于进一步稳定就业的若干措施", [("一",), ("一", "（一）")]),
     (WEB_NOTICE, "并政办发-2023-12", "并政办发〔2023〕12号", ("太原市人民政府办公室",), "2023-03-15", "太原市促进数字经济发展若干措施",
      [("一",), ("一", "（一）"), ("一", "（二）"), ("二",), ("二", "1.")]),
     (WEB_PLAIN, "关于进一步加强城市供水安全保障工作的意见", "", ("某某市人民政府",), "2021-06-01", "关于进一步加强城市供水安全保障工作的意见",
@@ -346,7 +367,7 @@ WEB = [
 ]
 
 
-@pytest.mark.parametrize("text,id_,number,issuers,date,title,paths", WEB, ids=["notice", "plain", "bare"])
+@pytest.mark.parametrize("text,id_,number,issuers,date,title,paths", WEB, ids=["one-line", "title-first", "notice", "plain", "bare"])
 def test_segment_website_document(text, id_, number, issuers, date, title, paths):
     [doc] = docs_of(text, "web-bare.txt")
     assert (doc.id, doc.number, doc.issuers, doc.date, doc.title) == (id_, number, issuers, date, title)
@@ -706,3 +727,89 @@ def test_segment_describe_lists_outline(gazette_docs):
     assert "第三章 重点任务" in out and "  第一节 改革完善疾病预防控制体系" in out
     with_blocks = describe(gazette_docs[3], blocks=True)
     assert "[0] notice" in with_blocks and " box " in with_blocks
+
+
+# --- text without line breaks (OCR, web copies): the outline is cut out of one line -------------
+
+from kg.segment.outline import item_starts  # noqa: E402
+
+
+@pytest.mark.parametrize("text,starts", [
+    # sentence ends, closing brackets and a heading title run on before its first subitem
+    ("前言。一、总体要求（一）指导思想。坚持。（二）基本原则。1.统筹推进。内容。2.突出重点。二、任务",
+     ["一、总体要求", "（一）指导思想", "（二）基本原则", "1.统筹推进", "2.突出重点", "二、任务"]),
+    # 11。 where item 11 is due; half-width brackets; a clause closing the item before the next number
+    ("如下：" + "".join(f"{k}.第{k}项。" for k in range(1, 10)) + "10.甲项。(市林业局负责)11。乙项。(市水务局负责)12.丙项。",
+     [f"{k}.第{k}项" for k in range(1, 10)] + ["10.甲项", "11。乙项", "12.丙项"]),
+    ("如下：1.甲项。2.乙项。", ["1.甲项", "2.乙项"]),
+    # numbers that are no headings: decimals, enumerations, articles cited, a count ending a sentence
+    ("提高1.5倍。推进一、二、三产业融合。依照本办法第三条规定。共11。", []),
+    # a first item run on after a word counts when its second follows
+    ("工作方案一、持续加强建设1.加大投入。（市林业局负责）二、健全机制。", ["一、持续加强建设", "1.加大投入", "二、健全机制"]),
+    # numbering carried on under the next parent: （二）课题3.…
+    ("（一）甲类任务1.甲。2.乙。（二）乙类任务3.丙。4.丁。", ["1.甲", "2.乙", "（二）乙类任务", "3.丙", "4.丁"]),
+])
+def test_segment_item_starts_in_run_on_text(text, starts):
+    got = item_starts(text)
+    cut = [text[a:b] for a, b in zip(got, got[1:] + [len(text)])]
+    assert [c[:len(s)] for c, s in zip(cut, starts)] == starts and len(cut) == len(starts)
+
+
+ONE_LINE_PLAN = (
+    "某某县关于加快发展文旅产业的实施方案为推动文旅产业发展，制定本方案。一、主要任务(一)打造精品线路。"
+    "串联景区景点。(县文旅局牵头，县交通局配合)(二)培育市场主体。引进龙头企业。(县商务局负责)"
+    "二、保障措施1.加强组织领导。成立专班。(县委办负责)2.强化要素保障。落实用地。(县资规局负责)\n"
+)
+
+
+def test_segment_one_line_document_has_its_outline():
+    [doc] = docs_of(ONE_LINE_PLAN, "oneline.txt")
+    paths = [s.path for s in _walk_sections(doc.outline)]
+    assert paths == [("一",), ("一", "（一）"), ("一", "（二）"), ("二",), ("二", "1."), ("二", "2.")]
+    titles = {b.section: b.title for b in doc.blocks if b.kind == "heading"}
+    assert titles[("一", "（一）")] == "打造精品线路。" and titles[("二", "2.")] == "强化要素保障。"
+    paras = [b.text for b in doc.blocks if b.kind == "para"]
+    assert "串联景区景点。(县文旅局牵头，县交通局配合)" in paras
+
+
+def _walk_sections(sections):
+    for s in sections:
+        yield s
+        yield from _walk_sections(s.children)
+
+
+TASK_TABLE = """一、工作任务
+按照分工抓好落实，具体任务见下表。
+表1 重点任务分工
+序号
+任务
+牵头单位
+配合单位
+1
+建设智慧园区
+县工信局
+县大数据中心
+2
+完善配套设施
+县住建局
+/
+二、保障措施
+加强督导。
+"""
+
+
+def test_segment_flattened_task_table_is_one_block():
+    [doc] = docs_of(TASK_TABLE)
+    [table] = [b for b in doc.blocks if b.kind == "table"]
+    assert table.title == "表1重点任务分工"
+    assert table.text.split("\n") == ["表1重点任务分工", "序号", "任务", "牵头单位", "配合单位",
+                                      "1", "建设智慧园区", "县工信局", "县大数据中心", "2", "完善配套设施", "县住建局", "/"]
+    assert table.section == ("一",)
+    assert [b.text for b in doc.blocks if b.section == ("二",) and b.kind == "para"] == ["加强督导。"]
+
+
+def test_segment_clause_label_broken_at_line_end_stays_in_its_paragraph():
+    text = "一、扶持政策\n对新认定的企业给予奖励。（责任部门：\n县科技局）\n对新设立的机构给予补助。\n"
+    [doc] = docs_of(text)
+    paras = [b.text for b in doc.blocks if b.kind == "para"]
+    assert paras == ["对新认定的企业给予奖励。（责任部门：县科技局）", "对新设立的机构给予补助。"]

@@ -15,7 +15,8 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.serve import make_server, negotiate
+from kg.errors import InputError
+from kg.serve import check_origin, make_server, negotiate
 
 MINI = Path(__file__).parent / "fixtures" / "mini.ttl"
 PREFIXES = """PREFIX kg: <https://w3id.org/cn-policy-kg/ontology#>
@@ -236,14 +237,14 @@ def test_serve_runaway_query_stops_at_timeout_and_server_recovers(server):
     res = _client(server, ASK_TRUE, JSON).queryAndConvert()
     assert res["boolean"] is True
     deadline = time.monotonic() + 30
-    while server.pool._idle.qsize() < 2 and time.monotonic() < deadline:
+    while server.pool._idle.qsize() < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert server.pool._idle.qsize() == 2
+    assert server.pool._idle.qsize() == 3
 
 
 def test_serve_answers_while_a_runaway_query_runs(server):
-    deadline = time.monotonic() + 30  # both workers idle again (a previous test may have killed one)
-    while server.pool._idle.qsize() < 2 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30  # all workers idle again (a previous test may have killed one)
+    while server.pool._idle.qsize() < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
     slow = threading.Thread(target=_http, args=(server.url + "?" + urllib.parse.urlencode({"query": RUNAWAY}),))
     slow.start()
@@ -358,3 +359,80 @@ def test_serve_refuses_foreign_host_names_on_loopback(gazette_graph_path):
         server.shutdown()
         server.server_close()
         server.pool.close()
+
+
+# --- abuse: runaway queries, cross-origin reads ----------------------------------------------------
+
+def _idle(srv, n, seconds=30):
+    deadline = time.monotonic() + seconds
+    while srv.pool._idle.qsize() < n and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert srv.pool._idle.qsize() == n
+
+
+def test_serve_short_query_answers_while_two_runaways_run():
+    srv = _start(MINI, timeout=8, engine="oxigraph")  # three workers by default
+    try:
+        _idle(srv, 3)
+        url = srv.url + "?" + urllib.parse.urlencode({"query": RUNAWAY})
+        runaways = [threading.Thread(target=_http, args=(url,)) for _ in range(2)]
+        for t in runaways:
+            t.start()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        status, _, body = _http(srv.url + "?" + urllib.parse.urlencode({"query": "ASK {}"}))
+        assert status == 200 and time.monotonic() - t0 < 1.5, body
+        # a third runaway gets only the short budget on the last free worker, and a clear 503
+        t0 = time.monotonic()
+        status, _, body = _http(url)
+        assert status == 503 and "runs only short ones" in body
+        assert time.monotonic() - t0 < srv.pool.short_timeout + 1.5
+        assert all(t.is_alive() for t in runaways)  # the first two keep their full budget
+        for t in runaways:
+            t.join(20)
+        _idle(srv, 3)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@pytest.fixture(scope="module")
+def cors_server():
+    srv = _start(MINI, engine="oxigraph", workers=1, cors=["https://Ok.Example/"])
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.mark.parametrize("which, origin, allowed", [
+    ("default", "https://evil.example", None),
+    ("default", "http://localhost:8000", None),
+    ("default", None, None),
+    ("cors", "https://ok.example", "https://ok.example"),
+    ("cors", "https://evil.example", None),
+    ("cors", "http://ok.example", None),
+    ("cors", None, None),
+])
+def test_serve_cors_header_only_for_allowed_origins(server, cors_server, which, origin, allowed):
+    srv = server if which == "default" else cors_server
+    headers = {"Origin": origin} if origin else {}
+    status, got, _ = _http(srv.url + "?" + urllib.parse.urlencode({"query": "ASK {}"}), headers=headers)
+    assert status == 200 and got.get("Access-Control-Allow-Origin") == allowed
+    pre = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type", **headers}
+    status, got, body = _http(srv.url, headers=pre, method="OPTIONS")
+    if allowed:
+        assert status == 204 and got["Access-Control-Allow-Origin"] == allowed and "POST" in got["Access-Control-Allow-Methods"]
+    else:
+        assert status == 403 and "--cors" in body and "Access-Control-Allow-Origin" not in got
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("https://example.org", "https://example.org"), ("http://localhost:8000/", "http://localhost:8000"),
+    ("*", "*"), ("example.org", None), ("https://example.org/page", None), ("file://", None),
+])
+def test_serve_check_origin(value, expected):
+    if expected is None:
+        with pytest.raises(InputError, match="not a web origin"):
+            check_origin(value)
+    else:
+        assert check_origin(value) == expected

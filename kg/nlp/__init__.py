@@ -1,6 +1,6 @@
 """The spaCy layer: `spacy.blank("zh")` with character tokens plus kg's registered components.
 
-    kg_places → kg_orgs → kg_policies → kg_projects
+    kg_places → kg_orgs → kg_policies → kg_lists → kg_projects → kg_owners
 
 Each component appends spans to the span group `doc.spans["kg"]` (overlaps allowed: nested names
 are separate entities) labelled Department, County, Enterprise, Institution, Project, Policy,
@@ -27,7 +27,7 @@ from spacy.tokens.doc import pickle_doc
 
 from ..model import Document, Mention
 from . import orgs, places  # noqa: F401  (registers kg_places, kg_orgs)
-from .places import infer_city
+from .places import infer_city, infer_province
 from .spans import SPAN_KEY, doc_text  # noqa: F401  (doc_text: for components)
 
 # Components in order; optional ones are added when their module imports (it registers them).
@@ -35,7 +35,9 @@ COMPONENTS = (
     ("kg_places", None),
     ("kg_orgs", None),
     ("kg_policies", "kg.nlp.policies"),
+    ("kg_lists", "kg.nlp.lists"),
     ("kg_projects", "kg.nlp.projects"),
+    ("kg_owners", "kg.nlp.owners"),
 )
 
 
@@ -96,15 +98,24 @@ def document_city(doc: Document) -> str:
     return infer_city(head) or infer_city("".join(b.text for b in doc.blocks))
 
 
+def document_province(doc: Document) -> str:
+    """2-digit code of the province a provincial document names (its issuer or opening), "" when
+    the document's head names a city (the city's own document)."""
+    head = "".join(doc.issuers) + doc.title or "".join(b.text for b in doc.blocks[:3])
+    return "" if infer_city(head) else infer_province(head)
+
+
 def extract(doc: Document) -> list[Mention]:
     """Mentions of a document, in source order (start, end, label)."""
     nlp = make_nlp()
     city = document_city(doc)
+    province = document_province(doc)
     texts = [b.text for b in doc.blocks]
     docs = []
     for text in texts:
         d = nlp.make_doc(text)
         d.user_data["kg_city"] = city
+        d.user_data["kg_province"] = province
         docs.append(d)
     for _name, proc in nlp.pipeline:
         docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
@@ -117,7 +128,7 @@ def extract(doc: Document) -> list[Mention]:
             out.append(Mention(
                 doc_id=doc.id, label=sp.label_, text=block.text[a:b], start=start, end=end,
                 line=src.line_of(start), block=bi, block_start=a, block_end=b,
-                source=src.path, canonical_hint=sp.kb_id_,
+                source=src.path, canonical_hint=sp.kb_id_, basis=sp.id_,
             ))
     uniq = {(m.start, m.end, m.label, m.block_start, m.canonical_hint): m for m in out}
     return sorted(uniq.values(), key=lambda m: (m.start, m.end, m.label, m.canonical_hint))

@@ -102,8 +102,8 @@ def divisions() -> tuple[Division, ...]:
     with open(_adcodes_path(), encoding="utf-8") as f:
         for row in csv.DictReader(f):
             code, name = row["adcode"], row["name"].strip()
-            if len(code) != 12 or code[6:] != "000000" or "直辖" in name:
-                continue
+            if len(code) != 12 or code[6:] != "000000" or "直辖" in name or code.startswith("99"):
+                continue  # 99…: the table's disputed sea areas (海域, 苏鲁交界), no division
             if code[4:6] != "00":
                 level = "county"
             elif code[2:4] != "00":
@@ -155,9 +155,11 @@ def official_places(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=64)
-def short_place_regex(city: str) -> re.Pattern:
-    """Short names of provinces and cities (山西, 晋城) and of the given city's counties (泽州)."""
-    shorts = {d.short for d in divisions() if d.short and (d.level != "county" or d.city == city)}
+def short_place_regex(city: str, province: str = "") -> re.Pattern:
+    """Short names of provinces and cities (山西, 晋城) and of the given city's counties (泽州), or of
+    every county of the given province (2-digit code) for a provincial document."""
+    shorts = {d.short for d in divisions() if d.short and (
+        d.level != "county" or d.city == city or (province and d.code.startswith(province)))}
     return re.compile(trie_regex(shorts))
 
 

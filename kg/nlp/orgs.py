@@ -22,7 +22,7 @@ same logic on a plain string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.language import Language
@@ -31,6 +31,12 @@ from spacy.tokens import Doc
 from . import lexicon
 from .lexicon import CJK
 from .spans import SPAN_KEY, RuleComponent, doc_city, doc_text
+
+
+def is_kind(body: str) -> bool:
+    from .lists import is_kind as kind  # lists imports this module's neighbours; import late
+
+    return kind(body)
 
 MAX_RUN = 24  # characters a name may extend left of its suffix
 MAX_DEPT_BODY = 14
@@ -54,6 +60,7 @@ _FACILITIES = frozenset({"实验室", "重点实验室", "研究中心", "工程
                          "研发中心", "创新中心", "技术创新中心", "检验中心", "检测中心", "血站",
                          "急救中心", "疾病预防控制中心", "工作站", "专家工作站", "医院", "卫生院",
                          "博物馆", "图书馆", "纪念馆", "学校", "中学", "小学"})
+_ONE_CHAR_SUFFIXES = frozenset("局委办厅部院所厂")
 _COMPANY_SUFFIXES = frozenset({"有限公司", "股份有限公司", "有限责任公司", "股份公司"})
 # Classifiers after a number (1所综合医院) and the Chinese numerals before them.
 _CLASSIFIERS = frozenset("所家个座批项")
@@ -101,6 +108,7 @@ class OrgHit:
     end: int
     label: str  # Department | Enterprise | Institution | Collective
     hint: str = ""  # expanded name for coordinated members (kb_id_)
+    basis: str = field(default="suffix", compare=False)  # suffix | lexicon | coordination | unit-list
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +151,7 @@ def _standalone() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _generic_regex() -> re.Pattern:
     """A body made only of generic words, level words and place names (综合, 市级传染病 is not)."""
-    return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家"}) + ")*")
+    return re.compile("(?:" + lexicon.trie_regex(lexicon.generic_words() | {"市", "省", "县", "区", "国家", "地方", "联合", "共建", "省部"}) + ")*")
 
 
 _boundary_ends_at = lexicon.boundary_ends_at
@@ -158,9 +166,14 @@ def _run_start(text: str, a: int, floor: int = 0, hard_only: bool = False) -> in
     while j > low and _in_name(text, j - 1):
         if _boundary_ends_at(text, j, hard_only):
             if text[j - 1] in "与和" and j - 2 >= low and _in_name(text, j - 2) and (
-                    j - 3 < 0 or not _in_name(text, j - 3) or _boundary_ends_at(text, j - 2)):
+                    j - 3 < 0 or not _in_name(text, j - 3) or _boundary_ends_at(text, j - 2)) and (
+                    not _boundary_ends_at(text, j - 1)) and text[j - 2] not in _ONE_CHAR_SUFFIXES:
+                # 将其与X公司, 建设部和X公司: a pronoun or a body's own suffix is no noun of the name
                 j -= 2  # 煤与煤层气共采国家重点实验室: a one-character noun joined by 与 is part of the name
             break
+        if text[j - 1] in lexicon.before_name_words() and (
+                lexicon.suffix_ends_at(text, j - 1) or text[j - 2:j - 1] in _ONE_CHAR_SUFFIXES):
+            break  # X公司向|公司来函: a one-character verb right after another name
         if hard_only and _boundary_ends_at(text, j) and (lexicon.place_at(text, j) or text.startswith("中国", j)):
             break  # 建设|晋城三赢精密电子有限公司: a soft verb before a name that opens with its place
         j -= 1
@@ -312,7 +325,7 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
     events += [(a, b, suffixes[text[a:b]][1]) for a, b in anchors]
     for a, b, role in sorted(events):
         if role == "standalone":
-            hit = OrgHit(a, b, "Department")
+            hit = OrgHit(a, b, "Department", basis="lexicon")
             found.append(hit)
             prev = hit
             continue
@@ -333,8 +346,8 @@ def _departments(text: str, anchors, city: str = "") -> list[OrgHit]:
                 continue  # 会同潞州区…: the verb, not the county 会同
             pre = pres[0]
             body = text[p + len(pre):a]
-            if len(body) > MAX_DEPT_BODY or any(w in body for w in _BAD_BODY):
-                continue
+            if len(body) > MAX_DEPT_BODY or any(w in body.replace("地方金融", "金融") for w in _BAD_BODY):
+                continue  # (地方金融监管局 is the standard body of every province and city)
             if body and (role == "core" or body[0] in "和与及或、，"):
                 continue  # 市域范围内进行政府, 国务院和文旅部
             if not body and role not in ("core", "either", "bare") and not _standalone().fullmatch(pre):
@@ -409,12 +422,21 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             start = _run_start(text, a, floor, hard_only=typ == "Enterprise")
         if start < 0:
             continue
+        if typ == "Institution":
+            start = _joined_start(text, start, a, text[a:b], hits)
+            start = _over_verb_start(text, start, a, floor)
+            if start == floor and floor and lexicon.place_at(text, start) == text[start:a]:
+                # 国家重点实验室山西实验室: a branch is named by its parent facility and a place
+                start = next((h.start for h in hits if h.end == floor and h.label == "Institution"), start)
         body = text[start:a]
         if typ == "Enterprise":  # ，联合潞安化工集团有限公司: a soft verb opening the run is not the name
             k = _boundary_starts_at(text, start)
             if k and start + k < a and (start == 0 or not _in_name(text, start - 1) or _boundary_ends_at(text, start)):
                 start += k
                 body = text[start:a]
+        if start > 0 and text[start - 1].isdigit() and text[start] in "年月日号" and start + 1 < a:
+            start += 1  # 3月|区县公司, 27号|国网…: the date or number before the name
+            body = text[start:a]
         body = _NUMBER_LEAD.sub("", body)
         if len(body) < 2 and not _level_only(body, text[a:b]):
             continue  # 进学校, 平医院: a fragment
@@ -422,13 +444,121 @@ def find_orgs(text: str, city: str = "") -> list[OrgHit]:
             continue
         if role == "place" and not lexicon.place_at(text, start):
             continue
+        if typ == "Enterprise" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)) \
+                and not _parent_group(text, a, b, ent_inst):
+            continue  # 证券公司, 县相关上市公司, 发电公司: kinds of firms (a place makes a name: 山西能源集团)
+        if text[a:b] == "联盟" and not lexicon.place_regex().search(body) and is_kind(_strip_boundaries(body)):
+            continue  # 省级产业技术创新联盟: a kind of alliance
         hits.append(OrgHit(start, end, typ))
-    members = _coordinated(text, hits)
+    hits += _academy_institutes(text, hits)
+    members = _coordinated(text, hits) + _county_facilities(text, hits)
     shadowed = {(h.start, h.end, h.label) for h in members}
     hits = [h for h in hits if (h.start, h.end, h.label) not in shadowed] + members
     hits += _collectives(text, hits)
     hits += _listed_units(text, hits, city)
     return sorted(set(hits), key=lambda h: (h.start, h.end, h.label, h.hint))
+
+
+# Words that may sit inside an institution name, between its parent and its kind
+# (中北大学晋城先进材料与智能装备研究院, …煤炭绿色开采及煤层气综合利用阳城研究院), where the
+# leftward run stopped; the coordinating ones (与, 和, 及) also inside a lab or centre named by
+# its field (…光电器件与系统集成山西省重点实验室).
+_INNER_WORDS = ("及其", "与", "和", "及", "利用", "开发", "应用")
+_COORDINATORS = frozenset("与和及")
+# Institutions named by their field first: the field may hold a coordination.
+_FIELD_FIRST = frozenset({"重点实验室", "实验室", "工程技术研究中心", "工程研究中心", "技术研究中心",
+                          "研究中心", "研发中心", "技术创新中心", "创新中心"})
+MAX_INNER_GAP = 16
+
+
+def _inner_word_before(text: str, j: int) -> str:
+    return next((w for w in _INNER_WORDS if j >= len(w) and text.startswith(w, j - len(w))), "")
+
+
+def _joined_start(text: str, start: int, a: int, suffix: str, found: list[OrgHit]) -> int:
+    """Start of an institution name whose leftward run stopped at an inner word (与, 利用 …):
+    the start of the parent institution or company written just before it, or of the field
+    before a coordination in a lab or centre name; else `start` unchanged.
+
+    A run that opens with a place (与北京交通大学) or 中国/国家 after a coordination is a name
+    of its own, and so is one after a verb of building (晋能控股集团|建设|…研究所)."""
+    word = _inner_word_before(text, start)
+    if not word:
+        return start
+    coord = word in _COORDINATORS
+    if coord and (lexicon.place_at(text, start) or text.startswith(("中国", "国家"), start)):
+        return start
+    cut = start - len(word)
+    for h in sorted(found, key=lambda h: -h.end):
+        if h.end > cut or h.label not in ("Institution", "Enterprise"):
+            continue
+        if cut - h.end > MAX_INNER_GAP or (coord and (h.label != "Institution" or cut - h.end < 2)):
+            break  # 晋城市文化旅游学校和县级中医院: two names side by side
+        if _plain_gap(text, h.end, cut):
+            return h.start
+        break
+    if suffix in _FIELD_FIRST or suffix == "联盟":
+        j = cut
+        while j > 0 and cut - j < MAX_INNER_GAP and _in_name(text, j - 1) and not _boundary_ends_at(text, j):
+            j -= 1
+        if cut - j >= 2 and _plain_gap(text, j, cut) and not _generic(text[j:cut]):
+            return j
+    return start
+
+
+def _over_verb_start(text: str, start: int, a: int, floor: int) -> int:
+    """中国航天推进技术研究院: a run that stopped at a verb (推进) leaving a generic body (技术)
+    holds the verb when the longer run opens with a place, 中国 or 国家; else `start`."""
+    k = _boundary_ends_at(text, start)
+    if not k or not _generic(text[start:a]) or start - k <= floor:
+        return start
+    longer = _run_start(text, start - k, floor)
+    if longer < 0 or longer >= start - k:
+        return start
+    if lexicon.place_at(text, longer) or text.startswith(("中国", "国家"), longer):
+        return longer
+    return start
+
+
+def _plain_gap(text: str, i: int, j: int) -> bool:
+    """text[i:j] is name characters whose only boundary words are inner words."""
+    k = j
+    while k > i:
+        if not _in_name(text, k - 1):
+            return False
+        w = _inner_word_before(text, k)
+        if w:
+            k -= len(w)
+            continue
+        if _boundary_ends_at(text, k, True):
+            return False
+        k -= 1
+    return True
+
+
+# Institutes of the academies in their short form: 中科院半导体所, 中国科学院山西煤化所.
+_ACADEMY = re.compile(rf"(中国科学院|中科院|中国工程院)[{CJK}]{{2,8}}?所")
+
+
+def _academy_institutes(text: str, found: list[OrgHit]) -> list[OrgHit]:
+    """An academy's institute written short (…所 after 中科院), with the academy nested in it."""
+    have = {(h.start, h.end) for h in found}
+    out = []
+    for m in _ACADEMY.finditer(text):
+        e = m.end()
+        if e < len(text) and _in_name(text, e) and not _boundary_starts_at(text, e):
+            continue  # 中科院…所属: the 所 opens a word
+        if (m.start(), e) not in have:
+            out.append(OrgHit(m.start(), e, "Institution"))
+        if (m.start(), m.end(1)) not in have:
+            out.append(OrgHit(m.start(), m.end(1), "Institution"))
+    return out
+
+
+def _parent_group(text: str, a: int, b: int, anchors) -> bool:
+    """A 集团 written as the parent of a company named by a place (中国电力建设集团|湖南省…有限公司):
+    the one group that company belongs to, whatever kind words its own name is made of."""
+    return text[a:b] == "集团" and bool(lexicon.place_at(text, b)) and _continues_to_company(text, b, anchors)
 
 
 def _continues_to_company(text: str, b: int, anchors) -> bool:
@@ -487,11 +617,33 @@ def _coordinated(text: str, hits: list[OrgHit]) -> list[OrgHit]:
         for s, e in items:
             full = group + text[s:e] + suffix
             if s == h.start:
-                out.append(OrgHit(s, h.end, "Enterprise", full))
+                out.append(OrgHit(s, h.end, "Enterprise", full, "coordination"))
             elif s == head.end:
-                out.append(OrgHit(head.start, e, "Enterprise", full))
+                out.append(OrgHit(head.start, e, "Enterprise", full, "coordination"))
             else:
-                out.append(OrgHit(s, e, "Enterprise", full))
+                out.append(OrgHit(s, e, "Enterprise", full, "coordination"))
+    return out
+
+
+def _county_facilities(text: str, hits: list[OrgHit]) -> list[OrgHit]:
+    """Expand 城区、泽州、陵川博物馆 into one institution per place: a kind each place has one of
+    (博物馆, 疾病预防控制中心) after a list of places names each place's own."""
+    index = lexicon.division_index()
+    out = []
+    for h in hits:
+        suffix = next((k for k, words in _ONE_PER_LEVEL.items() if "" in words and text.endswith(k, h.start, h.end)), "")
+        if h.label != "Institution" or not suffix or not h.start or text[h.start - 1] != "、":
+            continue
+        if text[h.start:h.end - len(suffix)] not in index:
+            continue
+        j, members = h.start - 1, []
+        while j > 0 and text[j] == "、":
+            n = next((n for n in range(min(6, j), 1, -1) if text[j - n:j] in index), 0)
+            if not n:
+                break
+            members.append(OrgHit(j - n, j, "Institution", text[j - n:j] + suffix, "coordination"))
+            j -= n + 1
+        out += members
     return out
 
 
@@ -504,14 +656,14 @@ def _collectives(text: str, hits: list[OrgHit]) -> list[OrgHit]:
         s = m.start()
         if text.startswith("各", s) and s in dept_end:
             s = dept_end[s].start
-        out.append(OrgHit(s, m.end(), "Collective"))
+        out.append(OrgHit(s, m.end(), "Collective", basis="lexicon"))
         # 市、县（市、区）疾病预防控制中心: the city's own centre is named by 市 alone
         tail = text[m.start():m.end()]
         if s >= 2 and text[s - 1] == "、" and text[s - 2] in "市省" and tail.startswith("县"):
             kind = tail[tail.index("）") + 1:] if "）" in tail else ""
             typ = next((suffixes[k][0] for k in sorted(suffixes, key=len, reverse=True) if kind.endswith(k)), "")
             if kind and typ in ("Department", "Institution"):
-                out.append(OrgHit(s - 2, s - 1, typ, text[s - 2] + kind))
+                out.append(OrgHit(s - 2, s - 1, typ, text[s - 2] + kind, "coordination"))
     return out
 
 
@@ -531,7 +683,7 @@ def _listed_units(text: str, hits: list[OrgHit], city: str) -> list[OrgHit]:
                 continue
             pres = _prefixes_at(text, s, city)
             if pres and e - s - len(pres[0]) >= 2:
-                out.append(OrgHit(s, e, "Department"))
+                out.append(OrgHit(s, e, "Department", basis="unit-list"))
     return out
 
 
@@ -539,7 +691,7 @@ class OrgRecognizer(RuleComponent):
     """spaCy component: Department / Enterprise / Institution / Collective spans in doc.spans["kg"]."""
 
     def hits(self, doc: Doc):
-        return ((h.start, h.end, h.label, h.hint) for h in find_orgs(doc_text(doc), doc_city(doc)))
+        return ((h.start, h.end, h.label, h.hint, h.basis) for h in find_orgs(doc_text(doc), doc_city(doc)))
 
 
 @Language.factory("kg_orgs", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

@@ -72,6 +72,16 @@ def infer_city(text: str) -> str:
     return min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
+def infer_province(text: str) -> str:
+    """2-digit code of the first province written in full in `text` ("" when none)."""
+    index = lexicon.division_index()
+    for s, e in lexicon.official_places(text):
+        ds = [d for d in index[text[s:e]] if d.level == "province"]
+        if ds:
+            return ds[0].code[:2]
+    return ""
+
+
 def _pick(ds: tuple[Division, ...], city: str) -> Division:
     """The division a name denotes: the document's city first, then its province, then the lowest code."""
     return min(ds, key=lambda d: (d.city != city, d.code[:2] != city[:2], d.code))
@@ -103,12 +113,13 @@ def _run_reaches_head(text: str, end: int) -> bool:
     return False
 
 
-def find_places(text: str, city: str = "") -> list[PlaceHit]:
-    """Counties and places in text, in order. `city`: the document's 4-digit prefecture code."""
+def find_places(text: str, city: str = "", province: str = "") -> list[PlaceHit]:
+    """Counties and places in text, in order. `city`: the document's 4-digit prefecture code;
+    `province`: the 2-digit code of a provincial document (its counties' bare names may open names)."""
     index = lexicon.division_index()
     ctx = _context()
     raw = []
-    for s, e in _place_spans(text, city):
+    for s, e in _place_spans(text, city, province):
         name = text[s:e]
         ds = index[name]
         after = [x for x in ds if any(text.endswith(p, 0, s) for p in _parents(x))]
@@ -130,8 +141,8 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
         gov = text.startswith(ctx["gov"], e)
         if official and not d.generic:
             if len(name) == 2 and not after_parent:
-                if not _opens_here(text, s):
-                    continue  # 范县 in 示范县, 古县 in 千年古县
+                if not _opens_here(text, s) or text.startswith(("级", "域"), e):
+                    continue  # 范县 in 示范县, 古县 in 千年古县, 和县 in 和县级医院
                 if d.city != city and not (gov or _isolated(text, e) and siblings or _run_reaches_head(text, e)):
                     continue  # 古县城: another city's two-character county needs the context bare names need
             if name.endswith("区") and d.city != city and not after_parent:
@@ -144,8 +155,12 @@ def find_places(text: str, city: str = "") -> list[PlaceHit]:
             if after_parent or (_opens_here(text, s) and not _glued_before(text, s) and (gov or siblings or town)):
                 out.append(PlaceHit(s, e, "County", d.code))
             continue
-        # bare form (泽州): only the document's own counties
+        # bare form (泽州): only the document's own counties; in a provincial document, the
+        # province's counties where the name opens a longer name (临清运河文化生态保护试验区)
         if d.city != city and not after_parent:
+            if province and d.code.startswith(province) and _opens_here(text, s) and \
+                    not text.startswith(ctx["product"], e) and _run_reaches_head(text, e):
+                out.append(PlaceHit(s, e, "County", d.code))
             continue
         if not (after_parent or _opens_here(text, s)):
             continue
@@ -183,11 +198,11 @@ def _isolated(text: str, e: int) -> bool:
     return e == len(text) or bool(_LIST_SEP.match(text, e)) or not ("\u3400" <= text[e] <= "\u9fff")
 
 
-def _place_spans(text: str, city: str) -> list[tuple[int, int]]:
+def _place_spans(text: str, city: str, province: str = "") -> list[tuple[int, int]]:
     """Official names anywhere, then short names (provinces, cities, this city's counties) between them."""
     spans = lexicon.official_places(text)
     taken = spans[:]
-    for m in lexicon.short_place_regex(city).finditer(text):
+    for m in lexicon.short_place_regex(city, province).finditer(text):
         s, e = m.span()
         if not any(s < b and a < e for a, b in taken):
             spans.append((s, e))
@@ -218,7 +233,8 @@ class PlaceRecognizer(RuleComponent):
     """spaCy component: County / Place spans (kb_id_ = division code) in doc.spans["kg"]."""
 
     def hits(self, doc: Doc):
-        return ((h.start, h.end, h.label, h.code) for h in find_places(doc_text(doc), doc_city(doc)))
+        places = find_places(doc_text(doc), doc_city(doc), doc.user_data.get("kg_province", ""))
+        return ((h.start, h.end, h.label, h.code, "lexicon") for h in places)
 
 
 @Language.factory("kg_places", default_config={"span_key": SPAN_KEY}, assigns=["doc.spans"])

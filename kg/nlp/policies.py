@@ -144,7 +144,7 @@ class PolicyRecognizer(RuleComponent):
         self.patterns = str(patterns)
 
     def hits(self, doc: Doc):
-        return ((c.start, c.end, LABEL, c.number) for c in find_policies(doc_text(doc), self.patterns))
+        return ((c.start, c.end, LABEL, c.number, "title") for c in find_policies(doc_text(doc), self.patterns))
 
 
 @Language.factory(

@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 from .spans import SPAN_KEY, RuleComponent, doc_text
 
 from . import lexicon
+from .lists import is_kind
 
 LABEL = "Project"
 PATTERNS = Path(__file__).parent / "patterns" / "projects.tsv"
@@ -48,6 +49,16 @@ FOLLOW_PUNCT = frozenset("，,。；;：:、！？!?\n（()）”》 ")
 CAPACITY = r"\d+(?:\.\d+)?\s*万?吨\s*/\s*年\s*(?:(?:矿井|煤矿)(?:及其?配套选煤厂|配套选煤厂|建设)?|选煤厂)"
 # Document titles: no project inside 《…“三晋英才”支持计划》.
 BOOK_TITLE = re.compile(r"《[^《》\n]{1,160}》")
+# A heading or box title naming a programme (its first line): the numbering, the name, its head.
+TITLE = re.compile(
+    r"(?:专栏\s*[\d一二三四五六七八九十]+(?:-\d+)?[：:\s]*|第[一二三四五六七八九十]+[章节]\s*"
+    r"|[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|[一二三四五六七八九十]{1,3}、\s*|\d{1,2}[.．、]\s*)"
+    r"(?P<name>[^\n，。；：:、]{2,30}?(?P<head>工程|计划|行动))\s*(?:\n|$)")
+# A date, a document number, an article or an enumerating 一是 inside the text before a head: the
+# name starts after it (2月24日慈溪市…工程, 〔2021〕33号山东省…项目, 第十九条项目).
+NOT_NAME = re.compile(r"\d{1,2}月\d{1,2}日|[〔\[(（]\d{4}[〕\])）]\d+号|第[一二三四五六七八九十百\d]+[章节条款]|[一二三四五六七八九十]是")
+# A generic subject opening the text before a head: the text is a clause (企业进入…园区).
+SUBJECT = re.compile(r"(?:企业|公司|单位|部门|政府)(?![集园家])[\u4e00-\u9fff]{2}")
 # A 专栏 (box) title such as 专栏1 煤炭产能提升重点项目 names a category of projects.
 BOX_TITLE = re.compile(r"专栏\s*[\d一二三四五六七八九十]+")
 # List numbering or a year at the start of a name: （1）, 2., 三、, 2020省级… (a year is no evidence).
@@ -55,6 +66,8 @@ NUMBERING = re.compile(r"\s*(?:[（(]\d{1,2}[）)]|\d{1,2}[.．、]|[一二三�
 # Short names opened by an evaluative word are kinds: 重大人才工程, 关键核心攻关项目 (not 重大传染病…工程).
 EVALUATIVE = re.compile(r"^(?:重大|关键|核心|龙头)")
 SHORT_EVALUATIVE = 6
+# A level and an evaluative word open a category (省重大产业项目, 市级重点工程).
+LEVEL_KIND = re.compile(r"^(?:国家|省|市|县|区)级?(?:重大|重点)")
 # A counted kind: 10个市级非遗项目, 3个国家级康养基地, 一组户外休闲运动项目.
 COUNTED_KIND = re.compile(r"^(?:\d+|[一二两三四五六七八九十百]+)(?:个|组|批|类|项|座|家|大)")
 # Counted coordination: …和泽州生猪小杂粮|五个|现代农业科技产业园.
@@ -82,6 +95,12 @@ LISTED_KINDS = re.compile(r"等(?!级)")
 # institution's platform or base (市级急救中心指挥调度信息化平台) is part of the institution.
 OWNERS = frozenset({"Place", "County", "Enterprise"})
 
+# Unquoted plans name a programme only by their aim (…五年倍增计划, …保护计划); 行动 stays quoted
+# (消费帮扶行动 is a kind of campaign).
+PLAN_HEADS = frozenset({"计划"})
+AIMED_NAME = 4  # a modifier ending in an aim (供水提质) names a programme from this length
+
+PART = 4  # characters between a project and the head of a part of it (送出, 配套, 一期)
 MAX_NAME = 60  # characters: longer "names" are clauses
 SHORT_NAME = 4  # a shorter modifier needs a place, organisation or number to name one thing
 LONG_NAME = 10  # a modifier this long names one thing even without other evidence
@@ -95,6 +114,7 @@ class Found:
     end: int
     text: str
     name: str  # equals text except for expanded coordinations (沁水蜂蜜 → 沁水蜂蜜现代农业科技产业园)
+    basis: str = "suffix"  # suffix (a head noun) | quoted | coordination | heading
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,8 @@ class Lexicon:
     triggers: re.Pattern  # triggers and cut words: a name starts after the last one
     verb_triggers: frozenset  # triggers that are verbs of building (evidence of an undertaking)
     internal: frozenset  # verbs that may end a name right before its head
+    goal: re.Pattern  # a programme's aim ending its modifier (…能力提升工程, …倍增计划)
+    cut_end: re.Pattern  # a cut word (not internal) right before the head: a verb phrase (擅自停止项目)
     verbs: re.Pattern  # triggers proper (no cut words): before a head they make a verb phrase
     kind_words: re.Pattern  # 文化, 特色文化: a zone named only by these words is a kind of zone
     lead: re.Pattern  # function words dropped from the start of a name
@@ -140,6 +162,8 @@ def load_lexicon(path: str = str(PATTERNS)) -> Lexicon:
         triggers=re.compile(_alt(triggers + words["cut"])),
         verb_triggers=frozenset(t for t in triggers if len(t) > 1),
         internal=frozenset(words["internal"]),
+        goal=re.compile(f"(?:{_alt(words['goal'])})$"),
+        cut_end=re.compile(f"(?:{_alt(set(words['cut']) - set(words['internal'] + words['goal'] + words['nominal']))})$"),
         verbs=re.compile(f"(?:{_alt(triggers)})$"),
         kind_words=re.compile(f"(?:{_alt(words['kind_word'])})+"),
         lead=re.compile(f"(?:{_alt(words['lead'])})+"),  # used with .match(text, pos)
@@ -200,11 +224,32 @@ def find_projects(text: str, known=(), lexicon: Lexicon | None = None) -> list[F
     taken = _Taken()
     for m in BOOK_TITLE.finditer(text):
         taken.append(m.span())  # a title in 《》 is a document (kg_policies), whatever its words
+    found += _titled(text, lex, taken)
     found += _quoted(text, taken)
     found += _counted(text, lex, taken)
     found += _headed(text, lex, kn, taken)
     found.sort(key=lambda f: (f.start, f.end))
     return found
+
+
+def _titled(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
+    """A heading or a 专栏 title that names a programme: （一）特色集群打造工程, 第三节 实施A级
+    景区倍增计划, 专栏3“城市合伙人”计划. The numbering says it is a title, so the name needs no
+    other evidence than not being a kind of thing (四、重点工程, 专栏1 煤炭产能提升重点项目)."""
+    m = TITLE.match(text)
+    if m is None:
+        return []
+    s, e = m.span("name")
+    cut = lex.lead.match(text, s, e)
+    s = cut.end() if cut else s
+    t = lex.triggers.match(text, s, e)
+    if t and t.group(0) in lex.verb_triggers:
+        s = t.end()  # 实施|文艺作品质量提升工程
+    modifier = text[s:e - len(m.group("head"))].strip("“”")
+    if len(modifier) < 2 or is_kind(modifier) or lex.generic.match(modifier) or lex.before_head.search(modifier):
+        return []
+    taken.append((s, e))
+    return [Found(s, e, text[s:e], text[s:e], "heading")]
 
 
 def _quoted(text: str, taken: _Taken) -> list[Found]:
@@ -224,7 +269,7 @@ def _quoted(text: str, taken: _Taken) -> list[Found]:
                 if taken.overlaps(*q.span()):
                     continue
                 s, e = q.span("q")
-                out.append(Found(s, e, text[s:e], text[s:e]))
+                out.append(Found(s, e, text[s:e], text[s:e], "quoted"))
                 taken.append(q.span())
         i = j + 1
     return out
@@ -255,7 +300,7 @@ def _counted(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
         if taken.overlaps(items[0][0], tail.end()):
             continue
         for s, e in items:
-            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0)))
+            out.append(Found(s, e, text[s:e], text[s:e] + tail.group(0), "coordination"))
         taken.append((items[0][0], tail.end()))
     return out
 
@@ -263,12 +308,12 @@ def _counted(text: str, lex: Lexicon, taken: _Taken) -> list[Found]:
 def _last_trigger_end(region: str, lex: Lexicon, known: _Known | None = None, offset: int = 0) -> int:
     """Offset in `region` after the last verb of building that leaves ≥2 characters of name."""
     best = 0
-    for t in lex.triggers.finditer(region):
+    for t in (*lex.triggers.finditer(region), *NOT_NAME.finditer(region)):
         if t.end() > len(region) - 2:
             continue
         if known is not None and known.covers(offset + t.start()):
             continue  # 建设 inside a known organisation or place name
-        best = t.end()
+        best = max(best, t.end())
     return best
 
 
@@ -315,14 +360,17 @@ def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
         if kind == "strong" and not _follows(after, lex):
             if m.group(0).endswith("项目") and len(m.group(0)) > 2 and _follows("项目", lex):
                 he -= 2  # 优质粮食工程项目新技术试验示范: the 工程 is the name
+            elif _part_of_next(text, he, lex):
+                continue  # 新能源项目送出工程: the project names a part of itself; the next head ends it
             else:
                 floor = max(floor, he)
                 continue
         if kind in ("zone", "named") and lex.not_follow.match(after):
             floor = max(floor, he)
             continue
-        if kind == "quoted" and "”" not in text[max(floor, hs - MAX_NAME):hs]:
-            continue  # 计划/行动 name a programme only with a quoted name; 研培计划工程 goes on
+        if kind == "quoted" and "”" not in text[max(floor, hs - MAX_NAME):hs] and \
+                not (m.group(0) in PLAN_HEADS and lex.goal.search(text, max(floor, hs - 6), hs)):
+            continue  # 计划/行动 name a programme only with a quoted name or an aim (…倍增计划)
         start = _region_start(text, hs, floor)
         floor = he
         f = _accept(text, start, hs, he, kind, lex, kn)
@@ -333,7 +381,26 @@ def _headed(text: str, lex: Lexicon, kn: _Known, taken: _Taken) -> list[Found]:
             f = _with_owners(text, f, lex, kn) or f
         out.append(f)
         taken.append((f.start, f.end))
+        inner = _inner_project(text, f, lex)
+        if inner:
+            out.append(inner)  # nested in f, so not taken
     return out
+
+
+def _part_of_next(text: str, he: int, lex: Lexicon) -> bool:
+    """A strong head followed by a short part (送出, 配套, 二期) and another strong head."""
+    nxt = lex.heads.search(text, he, he + PART + 2)
+    return bool(nxt and nxt.lastgroup == "strong" and nxt.start() > he
+                and re.fullmatch(r"[\u4e00-\u9fff]+", text[he:nxt.start()]))
+
+
+def _inner_project(text: str, f: Found, lex: Lexicon) -> Found | None:
+    """The whole project a part is named after: 榆阳新能源项目 in 榆阳新能源项目送出工程."""
+    for m in lex.heads.finditer(text, f.start, f.end):
+        if m.lastgroup == "strong" and m.end() < f.end and f.end - m.end() <= PART + 2 and \
+                m.start() - f.start >= SHORT_NAME:
+            return Found(f.start, m.end(), text[f.start:m.end()], text[f.start:m.end()])
+    return None
 
 
 def _follows(after: str, lex: Lexicon) -> bool:
@@ -364,12 +431,14 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
     quote = text.rfind("“", ns, hs)
     if quote >= 0 and (kind == "quoted" or text[hs - 1] == "”") and "”" in text[quote:hs]:
         ns = quote  # 建优建强“双创”平台, 实施“三晋英才”支持计划: the quoted name opens the name
-    elif kind == "quoted":
+    elif kind == "quoted" and not lex.goal.search(region):
         return None
     else:
         tail = lex.verbs.search(region)
         if tail and tail.group(0) not in lex.internal:
             return None  # 以实验室为平台, 积极推进项目: a verb or preposition + head is no name
+        if lex.cut_end.search(region):
+            return None  # 擅自停止项目, 方案进行项目: a verb + head is no name
     for strip in (NUMBERING, lex.lead):
         m = strip.match(text, ns, hs)
         if m:
@@ -381,8 +450,10 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
         return None
     if lex.generic.match(modifier) or lex.before_head.search(modifier) or LISTED_KINDS.search(modifier) \
             or lex.generic_inside.search(modifier) or COUNTED_KIND.match(modifier) \
-            or (EVALUATIVE.match(modifier) and len(modifier) < SHORT_EVALUATIVE):
+            or (EVALUATIVE.match(modifier) and len(modifier) < SHORT_EVALUATIVE) or LEVEL_KIND.match(modifier):
         return None
+    if SUBJECT.match(modifier) and trigger not in lex.verb_triggers:
+        return None  # 企业进入当地产业园区, 公司征求终止工程: a clause with its subject (实施企业…工程 is a name)
     name = text[ns:he]
     known = {label for _, _, label in kn.inside(ns, hs)}
     specific = (
@@ -392,13 +463,16 @@ def _accept(text, start, hs, he, kind, lex: Lexicon, kn: _Known) -> Found | None
         or _place_at(text, ns)
         or (kind != "named" and bool(known & {"Institution", "Department"}))
     )
+    if not specific and not lexicon.place_at(modifier, 0) and is_kind(modifier):
+        return None  # 关键核心攻关项目, 重点示范项目: kinds of projects
     if not specific:
         # 园区/平台/基地, 创新项目 and 文化产业园 are kinds unless a place, firm or number names them;
         # a short proper name makes a zone (丹河新区) but not a project (基金项目)
         if kind == "named" or (kind == "zone" and lex.kind_words.fullmatch(modifier)) or \
                 (kind != "zone" and len(modifier) < SHORT_NAME):
             return None
-    if kind in ("strong", "quoted") and not specific:
+    aim = len(modifier) >= AIMED_NAME and lex.goal.search(modifier) is not None
+    if kind in ("strong", "quoted") and not specific and not aim:
         before = text[ns - 1:ns] if ns else "\n"
         listed = before in "\n。；;：:" or ns == 0  # an item of a 专栏 or a numbered list
         if not (trigger in lex.verb_triggers or listed or len(modifier) >= LONG_NAME):
@@ -435,7 +509,7 @@ class ProjectRecognizer(RuleComponent):
         known = []
         if self.span_key in doc.spans:  # organisations and places found before: owners, nesting
             known = [(s.start_char, s.end_char, s.label_) for s in doc.spans[self.span_key]]
-        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "")
+        return ((f.start, f.end, LABEL, f.name if f.name != f.text else "", f.basis)
                 for f in find_projects(doc_text(doc), known, self.lexicon))
 
 

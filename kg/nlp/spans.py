@@ -39,8 +39,9 @@ def add_spans(doc: Doc, spans, key: str = SPAN_KEY) -> None:
 class RuleComponent:
     """A spaCy component whose rules return character hits; subclasses implement `hits`.
 
-    `hits(doc)` yields (start, end, label, kb_id) over `doc_text(doc)`; the component turns them
-    into spans of the group `span_key`.
+    `hits(doc)` yields (start, end, label, kb_id, basis) over `doc_text(doc)`; the component turns
+    them into spans of the group `span_key`. The basis (why the rule took the span for a name:
+    "suffix", "lexicon", "list-context" …) rides on the span's `id_` and becomes `Mention.basis`.
     """
 
     def __init__(self, span_key: str = SPAN_KEY):
@@ -51,8 +52,9 @@ class RuleComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for start, end, label, kb_id in self.hits(doc):
-            span = doc.char_span(start, end, label=label, kb_id=kb_id or "", alignment_mode="expand")
+        for start, end, label, kb_id, basis in self.hits(doc):
+            span = doc.char_span(start, end, label=label, kb_id=kb_id or "", span_id=basis or "",
+                                 alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         add_spans(doc, spans, self.span_key)

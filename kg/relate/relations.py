@@ -56,6 +56,7 @@ def sentence_relations(doc: Document, mentions: list[Mention], entities: dict[st
             ev = _evidence(doc, block, sa, sb)
             out.extend(_nested(sent, entities, ev))
             out.extend(_cued(text[sa:sb], sa, sent, entities, ev))
+            out.extend(membership(sent, text, entities, ev))
     return out
 
 
@@ -137,6 +138,61 @@ def _cued(sentence, offset, sent, entities, ev):
             if a.entity != b.entity and _COOP_LINK.match(text[a.block_end: b.block_start]):
                 x, y = sorted((a.entity, b.entity))
                 out.append(Relation(x, "cooperatesWith", y, ev))
+    return out
+
+
+# A company declared a member of a group: A（B子公司…）, B所属/下属/旗下(的)A.
+_MEMBER_OF = re.compile(r"^[（(](?:系|为|是)?$")
+_MEMBER_WORD = re.compile(r"^(?:的)?(?:全资|控股|参股)?(?:子公司|分公司|下属企业|所属企业|成员企业|成员单位)")
+_OWNER_WORD = re.compile(r"^(?:所属|下属|旗下)(?:的)?$")
+GROUP = re.compile(r"集团(?:有限公司|有限责任公司|股份有限公司)?$")
+
+
+def membership(sent, text, entities, ev) -> list[Relation]:
+    """A subOrganizationOf B where the sentence says so: A（B子公司）, B下属A, B旗下的A."""
+    out = []
+    firms = [m for m in _top_level(sent) if _type(entities, m) in ACTORS]
+    for a, b in zip(firms, firms[1:]):
+        if a.entity == b.entity:
+            continue
+        gap = text[a.block_end:b.block_start]
+        if _MEMBER_OF.match(gap) and _MEMBER_WORD.match(text[b.block_end:b.block_end + 8]):
+            out.append(Relation(a.entity, "subOrganizationOf", b.entity, ev))
+        elif _OWNER_WORD.match(gap):
+            out.append(Relation(b.entity, "subOrganizationOf", a.entity, ev))
+    return out
+
+
+def group_relations(entities: dict[str, Entity]) -> list[Relation]:
+    """Companies named after a group's trade name belong to the group (兰花集团 → 山西兰花科技创业
+    股份有限公司, 山西兰花同宝煤业有限公司): a Chinese firm's 字号 is its group's. The company's
+    name must open with the group's name less 集团 (its place, if the group has one, included),
+    and that trade name must be a word of its own, not a kind (投资集团, 能源集团)."""
+    from ..link import split_place
+    from ..nlp.lists import is_kind
+
+    firms = sorted((e for e in entities.values() if e.type == "Enterprise" and e.mentions), key=lambda e: e.key)
+    companies = defaultdict(list)  # first two characters after the place → (company, place, rest)
+    for c in firms:
+        if not GROUP.search(c.label):  # groups of their own are not members by name
+            c_place, c_rest = split_place(c.label)
+            if c_place:
+                companies[c_rest[:2]].append((c, c_place, c_rest))
+    out = []
+    for g in firms:
+        m = GROUP.search(g.label)
+        if not m:
+            continue
+        place, brand = split_place(g.label[: m.start()])
+        if len(brand) < 2 or is_kind(brand):
+            continue
+        for c, c_place, c_rest in companies.get(brand[:2], ()):
+            if c.label.startswith(g.label):
+                continue  # 兰花集团芦河煤业: read from the nesting
+            if c_rest.startswith(brand) and len(c_rest) > len(brand) and (not place or c_place == place):
+                first = min(c.mentions, key=lambda x: (x.doc_id, x.start))
+                out.append(Relation(c.key, "subOrganizationOf", g.key,
+                                    Evidence(first.doc_id, first.line, first.text, first.start, first.end)))
     return out
 
 

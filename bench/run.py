@@ -93,6 +93,11 @@ PROBES = {
               _MOST_MENTIONED.format(cls="CitedDocument")],
     "measure": [_PREFIXES + "SELECT ?l WHERE { ?m a kg:Measure ; kg:ledBy ?u ; dcterms:title|skos:prefLabel ?l } ORDER BY ?l LIMIT 1"],
     "type": ["Department"],
+    "types": ["Enterprise|Institution"],
+    "name": [""],  # a regular expression on labels: "" = any
+    "area": [""],  # a GB/T 2260 prefix: "" = none
+    "project": [_MOST_LINKED.format(prop="builds"), _MOST_MENTIONED.format(cls="Project")],
+    "organization": [_MOST_MENTIONED.format(cls="Enterprise"), _MOST_MENTIONED.format(cls="Institution")],
 }
 
 

@@ -259,10 +259,16 @@ def _timed_run(graph, name, params, timeout=QUERY_TIMEOUT_S):
     """run() with a wall-clock limit (SIGALRM: rdflib's engine is Python, so it is interruptible)."""
     from kg.query import run
 
+    from kg.errors import QueryError
+
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(timeout)
     try:
         return run(graph, name, params)
+    except QueryError as err:  # kg.query wraps what the engine raised, the alarm included
+        if isinstance(err.__cause__, QueryTimeout):
+            raise err.__cause__ from None
+        raise
     finally:
         signal.alarm(0)
 

@@ -22,7 +22,9 @@ from samples import EXTRA, NOTICE
 
 # The victim: `kg build` whose write of `target` stops halfway (half the bytes in the temp file).
 VICTIM = r"""
-import os, sys, time
+import os, signal, sys, time
+# A background job starts with SIGINT ignored, and Python keeps it so: restore Ctrl-C as a terminal gives it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import kg.export as ex
 from kg.cli import main
 mode, target, marker = sys.argv[1], sys.argv[2], sys.argv[3]
